@@ -1,0 +1,43 @@
+import { expect, test, type BrowserContext } from '@playwright/test';
+
+/** Aborts every request that would leave this machine and records it (offline proof). */
+async function blockNonLocal(context: BrowserContext): Promise<string[]> {
+  const blocked: string[] = [];
+  await context.route('**/*', (route) => {
+    const url = new URL(route.request().url());
+    const local =
+      ['data:', 'blob:'].includes(url.protocol) || ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+    if (local) return route.continue();
+    blocked.push(url.href);
+    return route.abort('internetdisconnected');
+  });
+  return blocked;
+}
+
+test('shows the kernel snapshot as JSON, offline', async ({ page, context }) => {
+  const blocked = await blockNonLocal(context);
+  const pageErrors: string[] = [];
+  page.on('pageerror', (err) => pageErrors.push(err.message));
+
+  await page.goto('./');
+
+  await expect(page.getByRole('heading', { name: 'Kernel snapshot' })).toBeVisible();
+  const region = page.getByRole('region', { name: 'Kernel snapshot' });
+  const pre = region.locator('pre');
+  await expect(pre).toBeVisible();
+
+  const parse = async () => JSON.parse((await pre.textContent()) ?? '') as Record<string, unknown>;
+  expect(await parse()).toHaveProperty('processes');
+
+  // The story ran: its first step spawned the loader process.
+  await expect(page.getByRole('region', { name: 'Story' })).toContainText("spawn('loader')");
+
+  await page.getByRole('button', { name: 'Refresh snapshot' }).click();
+  await expect(region).toContainText('read #2');
+  expect(await parse()).toHaveProperty('processes');
+
+  await page.screenshot({ path: 'test-results/screens/snapshot.png', fullPage: true });
+
+  expect(pageErrors).toEqual([]);
+  expect(blocked).toEqual([]);
+});
