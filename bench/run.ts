@@ -30,9 +30,9 @@ for (const file of files) {
     console.log(`bench: ${file} ok (${(performance.now() - start).toFixed(0)} ms)`);
   } catch (err) {
     failed++;
-    console.error(`bench: ${file} FAILED (${(performance.now() - start).toFixed(0)} ms): ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    console.log(`bench: ${file} FAILED (${(performance.now() - start).toFixed(0)} ms): ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
   }
 }
 
-console.log(`bench: ${files.length - failed} of ${files.length} modules ran, ${failed} failed`);
+console.log(`bench: ${files.length} module(s), ${files.length - failed} ok, ${failed} failed`);
 process.exitCode = failed ? 1 : 0;
