@@ -1,0 +1,105 @@
+/**
+ * `BPF_OBJ_GET_INFO_BY_FD` (kernel/bpf/syscall.c `bpf_obj_get_info_by_fd`,
+ * `bpf_prog_get_info_by_fd`, `bpf_map_get_info_by_fd`, `bpf_link_get_info_by_fd`).
+ *
+ * The model writes the struct into `attr.info` as an object. With `info_len` given, only
+ * the fields that fit in that many bytes are written and `info_len` is set to
+ * min(info_len, sizeof struct), as the kernel copies; without it the whole struct.
+ */
+import { checkAttr, u32 } from './attr';
+import { VMLINUX_BTF_OBJ_ID } from './btf';
+import type { BpfAttr } from './call';
+import { Errno } from './errno';
+import { fget } from './fdtable';
+import type { BpfLink, BpfMap, BpfProg, Process } from './objects';
+import { fail, type KernelState } from './state';
+import { BPF_ATTACH_TYPE, BPF_LINK_TYPE, BPF_MAP_TYPE, BPF_PROG_TYPE, enumName } from './uapi';
+
+/** [field, byte offset] of the struct members the model fills, and the struct size. */
+type Layout = { size: number; fields: [string, number][] };
+
+const PROG_INFO: Layout = {
+  size: 232,
+  fields: [['type', 0], ['id', 4], ['tag', 8], ['jited_prog_len', 16], ['xlated_prog_len', 20], ['load_time', 40],
+    ['created_by_uid', 48], ['nr_map_ids', 52], ['map_ids', 56], ['name', 64], ['ifindex', 80], ['gpl_compatible', 84],
+    ['netns_dev', 88], ['netns_ino', 96], ['btf_id', 128], ['run_time_ns', 192], ['run_cnt', 200],
+    ['recursion_misses', 208], ['verified_insns', 216], ['attach_btf_obj_id', 220], ['attach_btf_id', 224]],
+};
+const MAP_INFO: Layout = {
+  size: 104,
+  fields: [['type', 0], ['id', 4], ['key_size', 8], ['value_size', 12], ['max_entries', 16], ['map_flags', 20],
+    ['name', 24], ['ifindex', 40], ['btf_vmlinux_value_type_id', 44], ['netns_dev', 48], ['netns_ino', 56],
+    ['btf_id', 64], ['btf_key_type_id', 68], ['btf_value_type_id', 72], ['btf_vmlinux_id', 76], ['map_extra', 80]],
+};
+const LINK_INFO: Layout = { size: 64, fields: [['type', 0], ['id', 4], ['prog_id', 8]] };
+/** Per-type members of the `struct bpf_link_info` union (at offset 16). */
+const LINK_UNION = 16;
+
+function progInfo(k: KernelState, p: BpfProg): Record<string, unknown> {
+  return {
+    type: enumName(BPF_PROG_TYPE, p.type), id: p.id, tag: p.tag,
+    jited_prog_len: 0, xlated_prog_len: p.insnCnt * 8, load_time: p.loadTime, created_by_uid: 0,
+    nr_map_ids: p.usedMaps.length, map_ids: p.usedMaps.map((m) => m.id).slice(0, 64),
+    name: p.name, ifindex: 0, gpl_compatible: p.gplCompatible ? 1 : 0, netns_dev: 0, netns_ino: 0,
+    btf_id: 0, run_time_ns: p.runTimeNs, run_cnt: p.runCnt, recursion_misses: 0, verified_insns: p.insnCnt,
+    attach_btf_obj_id: p.attachBtfId ? VMLINUX_BTF_OBJ_ID : 0, attach_btf_id: p.attachBtfId,
+  };
+}
+
+function mapInfo(m: BpfMap): Record<string, unknown> {
+  return {
+    type: enumName(BPF_MAP_TYPE, m.type), id: m.id, key_size: m.keySize, value_size: m.valueSize,
+    max_entries: m.maxEntries, map_flags: m.mapFlags, name: m.name, ifindex: 0, btf_vmlinux_value_type_id: 0,
+    netns_dev: 0, netns_ino: 0, btf_id: 0, btf_key_type_id: 0, btf_value_type_id: 0, btf_vmlinux_id: 0, map_extra: 0,
+  };
+}
+
+function linkInfo(k: KernelState, l: BpfLink): { info: Record<string, unknown>; union: [string, Record<string, unknown>] } {
+  const info = { type: enumName(BPF_LINK_TYPE, l.type), id: l.id, prog_id: l.prog.id };
+  const t = l.target;
+  if (t.kind === 'tracepoint') {
+    const rt: Record<string, unknown> = { tp_name: t.name, tp_name_len: t.name.length + 1 };
+    if (k.since(617)) rt.cookie = l.cookie;
+    return { info, union: ['raw_tracepoint', rt] };
+  }
+  const tr: Record<string, unknown> = { attach_type: enumName(BPF_ATTACH_TYPE, l.attachType), target_obj_id: VMLINUX_BTF_OBJ_ID, target_btf_id: t.btfId };
+  if (k.since(617)) tr.cookie = l.cookie;
+  return { info, union: ['tracing', tr] };
+}
+
+/** Copy the fields that fit in `len` bytes. */
+function fit(layout: Layout, full: Record<string, unknown>, len: number): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, off] of layout.fields) if (off < len && name in full) out[name] = full[name];
+  return out;
+}
+
+export function bpfObjGetInfoByFd(k: KernelState, p: Process, attr: BpfAttr): number {
+  checkAttr(k, 'BPF_OBJ_GET_INFO_BY_FD', attr, [{ name: 'bpf_fd' }, { name: 'info_len', out: true }, { name: 'info', out: true }]);
+  const fd = u32(attr, 'bpf_fd');
+  const f = fget(p, fd);
+  if (!f) fail(Errno.EBADFD, 'bpf_obj_get_info_by_fd', `pid ${p.pid} has no fd ${fd} (this command says EBADFD, not EBADF)`);
+  const t = f.target;
+  const hasLen = attr.info_len !== undefined && attr.info_len !== null;
+  const want = hasLen ? u32(attr, 'info_len') >>> 0 : Infinity;
+  if (want > 4096 && hasLen) fail(Errno.E2BIG, 'bpf_check_uarg_tail_zero', `info_len ${want} is larger than a page`);
+  let layout: Layout;
+  let full: Record<string, unknown>;
+  if (t.kind === 'prog') { layout = PROG_INFO; full = progInfo(k, t); }
+  else if (t.kind === 'map') { layout = MAP_INFO; full = mapInfo(t); }
+  else if (t.kind === 'link' && t.isLink && k.since(508)) {
+    layout = LINK_INFO;
+    const li = linkInfo(k, t);
+    full = li.info;
+    const len = Math.min(want, layout.size);
+    const out = fit(layout, full, len);
+    if (len > LINK_UNION) out[li.union[0]] = li.union[1];
+    attr.info = out;
+    attr.info_len = len;
+    return 0;
+  } else fail(Errno.EINVAL, 'bpf_obj_get_info_by_fd', `fd ${fd} is not a BPF program, map, BTF or link`);
+  const len = Math.min(want, layout.size);
+  attr.info = fit(layout, full, len);
+  attr.info_len = len;
+  return 0;
+}

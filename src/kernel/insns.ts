@@ -1,0 +1,46 @@
+/**
+ * The instructions of a modelled program. The model loads programs without instructions;
+ * for the program tag (`bpf_prog_calc_tag`: the first 8 bytes of the SHA-1 of the
+ * instructions, with map-fd immediates zeroed) and for the real-kernel oracle, every
+ * program is this canonical sequence: one `ld_imm64 r1, map` per map it uses, then
+ * `r0 = <a return value the verifier accepts for the type>; exit`.
+ */
+import { sha1 } from './sha1';
+
+const BPF_PSEUDO_MAP_FD = 1;
+
+/** What the canonical program returns, by program type (a value the verifier allows). */
+export function canonicalRetval(progType: number): number {
+  switch (progType) {
+    case 6: return 2; // XDP: XDP_PASS
+    case 8: case 9: case 13: case 14: case 15: case 16: case 18: case 21: case 23: case 25: case 30: case 32:
+      return 1; // cgroup kinds, sock_ops, sk_skb, sk_msg, sk_reuseport, sk_lookup, netfilter: allow / pass
+    default: return 0;
+  }
+}
+
+/** The canonical program's instructions, 8 bytes each; `mapFds` go into the ld_imm64s. */
+export function canonicalInsns(progType: number, mapFds: readonly number[]): Uint8Array {
+  const n = 2 * mapFds.length + 2;
+  const buf = new Uint8Array(n * 8);
+  const view = new DataView(buf.buffer);
+  let i = 0;
+  for (const fd of mapFds) {
+    buf[i * 8] = 0x18; // BPF_LD | BPF_DW | BPF_IMM
+    buf[i * 8 + 1] = 1 | (BPF_PSEUDO_MAP_FD << 4); // dst r1, src pseudo map fd
+    view.setInt32(i * 8 + 4, fd, true);
+    i += 2; // the second half of ld_imm64 stays zero
+  }
+  buf[i * 8] = 0xb7; // BPF_ALU64 | BPF_MOV | BPF_K: r0 = imm
+  view.setInt32(i * 8 + 4, canonicalRetval(progType), true);
+  i++;
+  buf[i * 8] = 0x95; // BPF_JMP | BPF_EXIT
+  return buf;
+}
+
+/** `bpf_prog_calc_tag`: hex of the first 8 bytes of SHA-1 over the instructions with
+ * map-fd immediates zeroed. */
+export function progTag(progType: number, mapCount: number): string {
+  const insns = canonicalInsns(progType, new Array<number>(mapCount).fill(0));
+  return Array.from(sha1(insns).slice(0, 8), (b) => b.toString(16).padStart(2, '0')).join('');
+}

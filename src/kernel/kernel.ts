@@ -1,0 +1,121 @@
+/**
+ * Kernel: the public face of the model. Every change of state is one `KernelCall` through
+ * `apply`; the named methods (`spawn`, `bpf`, ...) are thin wrappers around it.
+ */
+import { sysMkdir, sysOpen, sysRename, sysRmdir, sysUnlink } from './bpffs';
+import type { ApplyResult, BpfAttr, KernelCall } from './call';
+import { Errno, errnoName, strerror } from './errno';
+import { trigger } from './events';
+import { findProcess, sysClose, sysDup, sysExit, sysFork, sysSpawn } from './fdtable';
+import type { KernelEvent } from './log';
+import { takeSnapshot, type KernelSnapshot } from './snapshot';
+import { KernelState, SyscallError } from './state';
+import { sysBpf } from './syscall';
+import { NEWEST_VERSION, formatVersion, parseVersion } from './version';
+
+
+export interface KernelOptions {
+  /** "MAJOR.MINOR", from "5.6" to "6.18" (default). */
+  version?: string;
+  /** Keep the event log (default true). Benchmarks may turn it off. */
+  log?: boolean;
+}
+
+function describeCall(c: KernelCall): string {
+  switch (c.call) {
+    case 'spawn': return `spawn("${c.comm}")`;
+    case 'bpf': return `bpf(${String(c.cmd)})`;
+    case 'trigger': return `trigger("${c.event}")`;
+    case 'rename': return `rename("${c.from}", "${c.to}")`;
+    case 'open': case 'mkdir': case 'rmdir': case 'unlink': return `${c.call}("${c.path}")`;
+    case 'close': case 'dup': return `${c.call}(${c.fd})`;
+    default: return `${(c as { call: string }).call}()`;
+  }
+}
+
+export class Kernel {
+  private readonly k: KernelState;
+  private snap: KernelSnapshot | null = null;
+
+  constructor(options: KernelOptions = {}) {
+    const v = parseVersion(options.version ?? NEWEST_VERSION);
+    if (v === null) throw new RangeError(`unknown kernel version ${JSON.stringify(options.version)}: use "5.6" ... "5.19" or "6.0" ... "6.18"`);
+    this.k = new KernelState(v, options.log !== false);
+  }
+
+  /** The modelled release, e.g. "6.18". */
+  get version(): string {
+    return formatVersion(this.k.version);
+  }
+
+  /** Apply one call. Never throws for any input: failures are `ret: -errno`. */
+  apply(call: KernelCall): ApplyResult {
+    const k = this.k;
+    k.step++;
+    k.clockNs += 1000;
+    const first = k.events.length;
+    let ret: number;
+    let ran: number[] | undefined;
+    const c = (typeof call === 'object' && call !== null ? call : {}) as Record<string, unknown> & KernelCall;
+    const pid = typeof c.pid === 'number' ? c.pid : undefined;
+    try {
+      switch (c.call) {
+        case 'spawn': ret = sysSpawn(k, c.comm); break;
+        case 'fork': ret = sysFork(k, c.pid); break;
+        case 'exit': ret = sysExit(k, c.pid); break;
+        case 'close': ret = sysClose(k, c.pid, c.fd); break;
+        case 'dup': ret = sysDup(k, c.pid, c.fd); break;
+        case 'open': ret = sysOpen(k, findProcess(k, c.pid), c.path); break;
+        case 'mkdir': ret = sysMkdir(k, findProcess(k, c.pid), c.path); break;
+        case 'rmdir': ret = sysRmdir(k, findProcess(k, c.pid), c.path); break;
+        case 'unlink': ret = sysUnlink(k, findProcess(k, c.pid), c.path); break;
+        case 'rename': ret = sysRename(k, findProcess(k, c.pid), c.from, c.to); break;
+        case 'bpf': ret = sysBpf(k, c.pid, c.cmd, c.attr); break;
+        case 'trigger': ran = trigger(k, c.event); ret = ran.length; break;
+        default: throw new SyscallError(Errno.EINVAL, 'apply', `unknown call ${JSON.stringify((c as { call?: unknown }).call)}`);
+      }
+      this.snap = null;
+      k.emit('return', 'apply', `${describeCall(c)} = ${ret}`, pid !== undefined ? { pid } : {});
+    } catch (e) {
+      if (!(e instanceof SyscallError)) throw e;
+      ret = -e.errno;
+      if (c.call === 'trigger') ran = [];
+      this.snap = null;
+      k.emit('return', e.fn, `${describeCall(c)} = -${errnoName(e.errno)} (${strerror(e.errno)}): ${e.why}`,
+        { errno: e.errno, ...(pid !== undefined ? { pid } : {}) });
+    }
+    const result: ApplyResult = { ret, events: k.events.slice(first) };
+    if (c.call === 'bpf' && typeof c.attr === 'object' && c.attr !== null) result.attr = c.attr as BpfAttr;
+    if (ran) result.ran = ran;
+    return result;
+  }
+
+  spawn(comm: string): number { return this.apply({ call: 'spawn', comm }).ret; }
+  fork(pid: number): number { return this.apply({ call: 'fork', pid }).ret; }
+  exit(pid: number): number { return this.apply({ call: 'exit', pid }).ret; }
+  close(pid: number, fd: number): number { return this.apply({ call: 'close', pid, fd }).ret; }
+  dup(pid: number, fd: number): number { return this.apply({ call: 'dup', pid, fd }).ret; }
+  open(pid: number, path: string): number { return this.apply({ call: 'open', pid, path }).ret; }
+  mkdir(pid: number, path: string): number { return this.apply({ call: 'mkdir', pid, path }).ret; }
+  rmdir(pid: number, path: string): number { return this.apply({ call: 'rmdir', pid, path }).ret; }
+  unlink(pid: number, path: string): number { return this.apply({ call: 'unlink', pid, path }).ret; }
+  rename(pid: number, from: string, to: string): number { return this.apply({ call: 'rename', pid, from, to }).ret; }
+  /** `bpf(cmd, attr)` as process `pid`; out-parameters are written into `attr`. */
+  bpf(pid: number, cmd: string, attr: BpfAttr = {}): number { return this.apply({ call: 'bpf', pid, cmd, attr }).ret; }
+  /** Fire an event; the ids of the programs that ran, one entry per run. */
+  trigger(event: string): number[] { return this.apply({ call: 'trigger', event }).ran ?? []; }
+
+  snapshot(): KernelSnapshot {
+    return (this.snap ??= takeSnapshot(this.k));
+  }
+
+  /** The whole event log. */
+  log(): readonly KernelEvent[] {
+    return this.k.events;
+  }
+
+  /** The model's internal state, for invariant checks in tests. Not a stable API. */
+  get internals(): KernelState {
+    return this.k;
+  }
+}

@@ -1,0 +1,84 @@
+/** `BPF_MAP_CREATE` (kernel/bpf/syscall.c `map_create`, and each map type's `map_alloc_check`). */
+import { checkAttr, enumField, flagsField, objName, u32, type FieldSpec } from './attr';
+import type { BpfAttr } from './call';
+import { Errno } from './errno';
+import { allocFd, newFd } from './fdtable';
+import type { BpfMap, Process } from './objects';
+import { fail, mapKey, type KernelState } from './state';
+import { BPF_MAP_TYPE, BPF_MAP_TYPE_SINCE, FLAG_VALUES } from './uapi';
+
+export const MAP_CREATE_FIELDS: readonly FieldSpec[] = [
+  { name: 'map_type' }, { name: 'key_size' }, { name: 'value_size' }, { name: 'max_entries' },
+  { name: 'map_flags' }, { name: 'inner_map_fd' }, { name: 'numa_node' }, { name: 'map_name' },
+  { name: 'map_ifindex' }, { name: 'btf_fd' }, { name: 'btf_key_type_id' }, { name: 'btf_value_type_id' },
+  { name: 'btf_vmlinux_value_type_id' }, { name: 'map_extra', since: 516 }, { name: 'value_type_btf_obj_fd', since: 609 },
+  { name: 'map_token_fd', since: 609 },
+];
+
+const ARRAYS = new Set(['BPF_MAP_TYPE_ARRAY', 'BPF_MAP_TYPE_PERCPU_ARRAY', 'BPF_MAP_TYPE_PROG_ARRAY',
+  'BPF_MAP_TYPE_PERF_EVENT_ARRAY', 'BPF_MAP_TYPE_CGROUP_ARRAY', 'BPF_MAP_TYPE_ARRAY_OF_MAPS']);
+const FD_ARRAYS = new Set(['BPF_MAP_TYPE_PROG_ARRAY', 'BPF_MAP_TYPE_PERF_EVENT_ARRAY', 'BPF_MAP_TYPE_CGROUP_ARRAY']);
+const HASHES = new Set(['BPF_MAP_TYPE_HASH', 'BPF_MAP_TYPE_PERCPU_HASH', 'BPF_MAP_TYPE_LRU_HASH', 'BPF_MAP_TYPE_LRU_PERCPU_HASH']);
+const NEED_INNER = new Set(['BPF_MAP_TYPE_ARRAY_OF_MAPS', 'BPF_MAP_TYPE_HASH_OF_MAPS']);
+const NEED_BTF = new Set(['BPF_MAP_TYPE_STRUCT_OPS', 'BPF_MAP_TYPE_SK_STORAGE', 'BPF_MAP_TYPE_INODE_STORAGE',
+  'BPF_MAP_TYPE_TASK_STORAGE', 'BPF_MAP_TYPE_CGRP_STORAGE']);
+
+/** The size rules of the common map types (`array_map_alloc_check`, `htab_map_alloc_check`,
+ * `fd_array_map_alloc_check`, `ringbuf_map_alloc`). */
+function checkSizes(type: string, key: number, value: number, max: number): string | null {
+  if (NEED_INNER.has(type)) return 'map-in-map needs an inner map (not modelled)';
+  if (NEED_BTF.has(type)) return `${type} needs BTF (not modelled)`;
+  if (type === 'BPF_MAP_TYPE_RINGBUF' || type === 'BPF_MAP_TYPE_USER_RINGBUF') {
+    if (key !== 0 || value !== 0) return 'ring buffers take key_size 0 and value_size 0';
+    if (max < 4096 || (max & (max - 1)) !== 0) return 'ring buffer size must be a power of 2 and at least a page';
+    return null;
+  }
+  if (max === 0) return 'max_entries must be at least 1';
+  if (ARRAYS.has(type)) {
+    if (key !== 4) return 'array maps take key_size 4';
+    if (FD_ARRAYS.has(type) && value !== 4) return `${type} takes value_size 4`;
+    if (value === 0) return 'value_size must be at least 1';
+    return null;
+  }
+  if (HASHES.has(type) || type === 'BPF_MAP_TYPE_LPM_TRIE' || type === 'BPF_MAP_TYPE_DEVMAP_HASH') {
+    if (key === 0 || value === 0) return 'hash maps need key_size and value_size of at least 1';
+    return null;
+  }
+  if (type === 'BPF_MAP_TYPE_QUEUE' || type === 'BPF_MAP_TYPE_STACK' || type === 'BPF_MAP_TYPE_BLOOM_FILTER') {
+    if (key !== 0 || value === 0) return `${type} takes key_size 0 and a value_size`;
+    return null;
+  }
+  return null;
+}
+
+export function bpfMapCreate(k: KernelState, p: Process, attr: BpfAttr): number {
+  checkAttr(k, 'BPF_MAP_CREATE', attr, MAP_CREATE_FIELDS);
+  const type = enumField(attr, 'map_type', BPF_MAP_TYPE);
+  const typeName = BPF_MAP_TYPE[type];
+  const since = typeName ? BPF_MAP_TYPE_SINCE[typeName] : undefined;
+  if (type === 0 || !typeName || (since && !k.since(since)))
+    fail(Errno.EINVAL, 'find_and_alloc_map', `unknown map type ${JSON.stringify(attr.map_type)}`);
+  const flags = flagsField(attr, 'map_flags');
+  if ((flags & FLAG_VALUES.BPF_F_RDONLY) && (flags & FLAG_VALUES.BPF_F_WRONLY))
+    fail(Errno.EINVAL, 'bpf_get_file_flag', 'BPF_F_RDONLY and BPF_F_WRONLY together');
+  if ((flags & FLAG_VALUES.BPF_F_RDONLY_PROG) && (flags & FLAG_VALUES.BPF_F_WRONLY_PROG))
+    fail(Errno.EINVAL, 'map_create', 'BPF_F_RDONLY_PROG and BPF_F_WRONLY_PROG together');
+  const key = u32(attr, 'key_size');
+  const value = u32(attr, 'value_size');
+  const max = u32(attr, 'max_entries');
+  const bad = checkSizes(typeName, key, value, max);
+  if (bad) fail(Errno.EINVAL, 'map_alloc_check', bad);
+  const name = objName(attr, 'map_name');
+  allocFd(p); // in Linux the id is allocated before the fd; an EMFILE then consumes an id
+  const map: BpfMap = {
+    kind: 'map', oid: k.oid(), id: 0, refcnt: 1, usercnt: 1, type, keySize: key, valueSize: value,
+    // bpf_map_flags_retain_permanent: RDONLY/WRONLY belong to the fd, not the map
+    maxEntries: max, mapFlags: flags & ~(FLAG_VALUES.BPF_F_RDONLY | FLAG_VALUES.BPF_F_WRONLY),
+    name, freed: false,
+  };
+  map.id = k.mapIdr.alloc(map);
+  k.maps.set(map.oid, map);
+  k.emit('alloc', 'map_create', `map ${map.id}${name ? ` "${name}"` : ''} created: ${typeName}, refcnt 1 / usercnt 1, owned by its new fd`, { obj: mapKey(map), pid: p.pid });
+  const mode = flags & FLAG_VALUES.BPF_F_RDONLY ? 'rdonly' : flags & FLAG_VALUES.BPF_F_WRONLY ? 'wronly' : 'rdwr';
+  return newFd(k, p, map, 'anon_inode:bpf-map', mode);
+}
