@@ -1,0 +1,34 @@
+/* bpf-oracle: shared declarations of the native part of the kernel oracle. */
+#ifndef BPF_ORACLE_H
+#define BPF_ORACLE_H
+#define _GNU_SOURCE
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define CHAN_FD 1000       /* a modelled process's control channel */
+#define CHAN_FD_SPARE 1001 /* used only while forking */
+#define MSG_MAX (1 << 20)
+#define MAX_TOK 4096
+
+/* util.c */
+int split(char *line, char **tok, int max);
+int hex_decode(const char *hex, unsigned char *out, size_t max); /* bytes written, -1 on error */
+void hex_append(char **p, const unsigned char *in, size_t n);    /* "-" for n == 0 */
+long sys_bpf(int cmd, void *attr, unsigned size);                /* raw bpf(): >= 0 or -errno */
+int write_file(const char *path, const char *text);              /* 0 or -errno */
+void die(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+int64_t now_ms(void);
+
+/* worker.c: the loop of one modelled process, on CHAN_FD. Never returns. */
+void worker_main(void) __attribute__((noreturn));
+/* Executes one request line (also used by the supervisor for its own calls). */
+void exec_request(char *line, char *reply, int recv_fd);
+
+/* trigger.c: supervisor-side observation of the kernel */
+void op_ids(char **tok, int n, char *reply);
+void op_barrier(char **tok, int n, char *reply);
+void op_count(char **tok, int n, char *reply);
+void op_cgdying(char *reply);
+void trigger_setup(void); /* sockets made while still outside the run's cgroup */
+#endif
