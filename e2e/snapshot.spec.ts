@@ -26,11 +26,21 @@ test('shows the kernel snapshot as JSON, offline', async ({ page, context }) => 
   const pre = region.locator('pre');
   await expect(pre).toBeVisible();
 
-  const parse = async () => JSON.parse((await pre.textContent()) ?? '') as Record<string, unknown>;
+  interface Snap {
+    processes: unknown[];
+    links: { key: string; refcnt: number; attached: boolean }[];
+    bpffs: { path: string; obj?: string }[];
+  }
+  const parse = async () => JSON.parse((await pre.textContent()) ?? '') as Snap;
   expect(await parse()).toHaveProperty('processes');
 
-  // The story ran: its first step spawned the loader process.
-  await expect(page.getByRole('region', { name: 'Story' })).toContainText("spawn('loader')");
+  // The story ran link_pinning's first steps: the link was pinned and its fd closed, so the
+  // pin alone keeps it attached.
+  await expect(page.getByRole('region', { name: 'Story' })).toContainText("spawn('test_progs')");
+  const snap = await parse();
+  expect(snap.links).toHaveLength(1);
+  expect(snap.links[0]).toMatchObject({ refcnt: 1, attached: true });
+  expect(snap.bpffs).toContainEqual({ path: '/sys/fs/bpf/pinned_link_test', kind: 'pin', obj: snap.links[0]!.key });
 
   await page.getByRole('button', { name: 'Refresh snapshot' }).click();
   await expect(region).toContainText('read #2');

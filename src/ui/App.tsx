@@ -15,7 +15,7 @@ function startSession(): Session {
 function read(kernel: Kernel): { snapshot: string; log: string } {
   return {
     snapshot: JSON.stringify(kernel.snapshot(), jsonReplacer, 2),
-    log: JSON.stringify(kernel.log(), jsonReplacer, 2),
+    log: kernel.log().map((e) => `${String(e.step).padStart(3)}  ${e.fn.padEnd(28)} ${e.text}`).join('\n'),
   };
 }
 
@@ -68,7 +68,7 @@ export function App() {
 
       <section aria-labelledby="log-heading">
         <h2 id="log-heading">Kernel log</h2>
-        <pre className="json" aria-label="Kernel log JSON" tabIndex={0}>
+        <pre className="json" aria-label="Kernel log" tabIndex={0}>
           {view.log}
         </pre>
       </section>

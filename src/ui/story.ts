@@ -1,7 +1,7 @@
-// A short, fixed story run through the kernel model's public API, so the page has
-// something to show until the real playground UI exists. Every call's return value
-// (or thrown error) is recorded; with an incomplete model, errors are expected.
-import type { Kernel } from '../kernel/index';
+// The kernel selftest link_pinning, run through the model's public API so the page has a
+// live kernel to show until the playground UI exists. Each step records the call and what
+// the kernel returned.
+import { errnoName, type Kernel } from '../kernel/index';
 
 export interface StoryStep {
   call: string;
@@ -9,70 +9,35 @@ export interface StoryStep {
   ok: boolean;
 }
 
-const ERRNO: Record<number, string> = {
-  1: 'EPERM',
-  2: 'ENOENT',
-  7: 'E2BIG',
-  9: 'EBADF',
-  13: 'EACCES',
-  14: 'EFAULT',
-  16: 'EBUSY',
-  17: 'EEXIST',
-  22: 'EINVAL',
-  28: 'ENOSPC',
-  95: 'EOPNOTSUPP',
-  524: 'ENOTSUPP',
-};
-
-export function describeResult(value: unknown): { text: string; ok: boolean } {
-  if (typeof value === 'number' && value < 0) {
-    const name = ERRNO[-value];
-    return { text: name ? `${value} (${name})` : String(value), ok: false };
-  }
-  return { text: JSON.stringify(value, jsonReplacer) ?? String(value), ok: true };
-}
-
 /** JSON.stringify replacer that keeps bigint values printable. */
 export function jsonReplacer(_key: string, value: unknown): unknown {
   return typeof value === 'bigint' ? `${value.toString()}n` : value;
 }
 
-function step<T>(steps: StoryStep[], call: string, run: () => T): T | undefined {
-  try {
-    const value = run();
-    const { text, ok } = describeResult(value);
-    steps.push({ call, result: text, ok });
-    return value;
-  } catch (err) {
-    steps.push({ call, result: `threw ${err instanceof Error ? err.message : String(err)}`, ok: false });
-    return undefined;
-  }
+function describeResult(value: number | number[]): { text: string; ok: boolean } {
+  if (Array.isArray(value)) return { text: `ran [${value.join(', ')}]`, ok: true };
+  if (value < 0) return { text: `${value} (${errnoName(value)})`, ok: false };
+  return { text: String(value), ok: true };
 }
 
 export function runStory(kernel: Kernel): StoryStep[] {
   const steps: StoryStep[] = [];
-  const pid = step(steps, "spawn('loader')", () => kernel.spawn('loader')) ?? -1;
-
-  const progAttr = {
-    prog_type: 'BPF_PROG_TYPE_TRACING',
-    expected_attach_type: 'BPF_TRACE_FENTRY',
-    prog_name: 'on_openat',
-    license: 'GPL',
-    insns: [
-      { code: 'BPF_ALU64 | BPF_MOV | BPF_K', dst: 0, imm: 0 },
-      { code: 'BPF_JMP | BPF_EXIT' },
-    ],
+  const step = <T extends number | number[]>(call: string, run: () => T): T => {
+    const value = run();
+    const { text, ok } = describeResult(value);
+    steps.push({ call, result: text, ok });
+    return value;
   };
-  const progFd =
-    step(steps, `bpf(${pid}, 'BPF_PROG_LOAD', ${JSON.stringify(progAttr)})`, () =>
-      kernel.bpf(pid, 'BPF_PROG_LOAD', progAttr),
-    ) ?? -1;
+  const bpf = (pid: number, cmd: string, attr: Record<string, unknown>): number =>
+    step(`bpf(${cmd}, ${JSON.stringify(attr)})`, () => kernel.bpf(pid, cmd, attr));
 
-  const linkAttr = { prog_fd: progFd, attach_type: 'BPF_TRACE_FENTRY', target_btf_id: 'do_sys_openat2' };
-  step(steps, `bpf(${pid}, 'BPF_LINK_CREATE', ${JSON.stringify(linkAttr)})`, () =>
-    kernel.bpf(pid, 'BPF_LINK_CREATE', linkAttr),
-  );
-
-  step(steps, "trigger('do_sys_openat2')", () => kernel.trigger('do_sys_openat2'));
+  const pid = step("spawn('test_progs')", () => kernel.spawn('test_progs'));
+  const map = bpf(pid, 'BPF_MAP_CREATE', { map_type: 'BPF_MAP_TYPE_ARRAY', key_size: 4, value_size: 8, max_entries: 1, map_name: 'test_lin.bss' });
+  const prog = bpf(pid, 'BPF_PROG_LOAD', { prog_type: 'BPF_PROG_TYPE_RAW_TRACEPOINT', prog_name: 'raw_tp_prog', fd_array: [map] });
+  const link = bpf(pid, 'BPF_RAW_TRACEPOINT_OPEN', { name: 'sys_enter', prog_fd: prog });
+  step("trigger('tracepoint:sys_enter')", () => kernel.trigger('tracepoint:sys_enter'));
+  bpf(pid, 'BPF_OBJ_PIN', { bpf_fd: link, pathname: '/sys/fs/bpf/pinned_link_test' });
+  step(`close(${link})`, () => kernel.close(pid, link));
+  step("trigger('tracepoint:sys_enter')", () => kernel.trigger('tracepoint:sys_enter'));
   return steps;
 }
