@@ -61,9 +61,9 @@ export function sysSpawn(k: KernelState, comm: unknown): number {
   const pid = k.nextPid++;
   const p: Process = { pid, ppid: 1, comm: comm.slice(0, TASK_COMM_LEN - 1), fds: [] };
   k.processes.set(pid, p);
+  k.emit('process', 'kernel_clone', `process ${pid} "${p.comm}" started with fds 0, 1, 2 on a terminal`, { pid, obj: `pid:${pid}` });
   const tty = newFile(k, { kind: 'tty' }, '/dev/pts/0', 'rdwr');
   for (let fd = 0; fd < 3; fd++) installFd(k, p, fd, tty, false);
-  k.emit('process', 'kernel_clone', `process ${pid} "${p.comm}" started with fds 0, 1, 2 on a terminal`, { pid, obj: `pid:${pid}` });
   return pid;
 }
 
