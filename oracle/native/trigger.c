@@ -93,6 +93,7 @@ void op_cgdying(char *reply) {
 
 /* One bpf() syscall: the program's run_cnt (bpf_prog_info is filled up to run_cnt). */
 static long long read_cnt(int fd, union bpf_attr *a, struct bpf_prog_info *info) {
+  memset(info, 0, sizeof *info); /* what the last call wrote back would be read as buffer sizes */
   a->info.bpf_fd = (unsigned)fd;
   a->info.info_len = offsetof(struct bpf_prog_info, run_cnt) + 8;
   return sys_bpf(BPF_OBJ_GET_INFO_BY_FD, a, sizeof *a) < 0 ? -1 : (long long)info->run_cnt;

@@ -1,0 +1,69 @@
+/**
+ * The real-kernel backend ("kernel oracle"): runs a sequence of KernelCalls on the running
+ * Linux kernel, each modelled process a real process, in fresh mount, network and cgroup
+ * namespaces, and returns what the kernel did, call by call. Node only; never bundled.
+ *
+ *   const run = await runOnRealKernel(calls);
+ *   run.results[i].ret, .attr (out-parameters decoded), .ran, .notComparable
+ *
+ * Pids and object ids in the calls are the model's: the model numbers pids from 100 and
+ * each kind of id from 1, in creation order, and the oracle maps them to the run's real
+ * ones in the same order. Results carry the real numbers; compare after `normalize`.
+ */
+import { accessSync, constants } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import type { KernelCall } from '../src/kernel/call';
+import { buildHelper, Helper, helperCheck } from './native';
+import { Run, type RealCallResult } from './run';
+
+export type { RealCallResult } from './run';
+
+export interface RealRun {
+  /** `uname -r` of the kernel the calls ran on. */
+  kernelRelease: string;
+  results: RealCallResult[];
+  /** How many calls could not be compared with the model here (see each `notComparable`). */
+  notComparable: number;
+  /** Wall time of the whole run, setup and teardown included. */
+  ms: number;
+}
+
+export interface RunOptions {
+  /** The pid the model gives its first process (default 100, as src/kernel does). */
+  firstModelPid?: number;
+  /** Called after each call, e.g. to print progress. */
+  onResult?: (index: number, call: KernelCall, result: RealCallResult) => void;
+}
+
+export async function runOnRealKernel(calls: readonly KernelCall[], opts: RunOptions = {}): Promise<RealRun> {
+  const t0 = Date.now();
+  const { helper, release } = await Helper.start();
+  const results: RealCallResult[] = [];
+  try {
+    const run = new Run(helper, opts.firstModelPid ?? 100);
+    for (const [i, call] of calls.entries()) {
+      const r = await run.apply(call);
+      results.push(r);
+      opts.onResult?.(i, call, r);
+    }
+  } finally {
+    await helper.close();
+  }
+  return { kernelRelease: release, results, notComparable: results.filter((r) => r.notComparable).length, ms: Date.now() - t0 };
+}
+
+let cachedCheck: { ok: true } | { ok: false; why: string } | undefined;
+
+/** Whether this machine can run the oracle, and if not, one line saying why. */
+export function canRunRealKernel(): { ok: true } | { ok: false; why: string } {
+  if (cachedCheck) return cachedCheck;
+  const no = (why: string): { ok: false; why: string } => (cachedCheck = { ok: false, why });
+  if (process.platform !== 'linux') return no(`not Linux (${process.platform})`);
+  if (typeof process.geteuid === 'function' && process.geteuid() !== 0) return no('not root: the real-kernel oracle needs root');
+  try { accessSync('/sys/kernel/btf/vmlinux', constants.R_OK); } catch { return no('no /sys/kernel/btf/vmlinux (kernel built without BTF)'); }
+  try { execFileSync('cc', ['--version'], { stdio: 'ignore' }); } catch { return no('no C compiler (cc) to build oracle/native'); }
+  let bin: string;
+  try { bin = buildHelper(); } catch (e) { return no(`oracle/native does not build: ${(e as Error).message.split('\n')[0]}`); }
+  const why = helperCheck(bin);
+  return why ? no(why) : (cachedCheck = { ok: true });
+}
