@@ -69,7 +69,6 @@ export function bpfMapCreate(k: KernelState, p: Process, attr: BpfAttr): number 
   const bad = checkSizes(typeName, key, value, max);
   if (bad) fail(Errno.EINVAL, 'map_alloc_check', bad);
   const name = objName(attr, 'map_name');
-  allocFd(p); // in Linux the id is allocated before the fd; an EMFILE then consumes an id
   const map: BpfMap = {
     kind: 'map', oid: k.oid(), id: 0, refcnt: 1, usercnt: 1, type, keySize: key, valueSize: value,
     // bpf_map_flags_retain_permanent: RDONLY/WRONLY belong to the fd, not the map
@@ -77,6 +76,8 @@ export function bpfMapCreate(k: KernelState, p: Process, attr: BpfAttr): number 
     name, freed: false,
   };
   map.id = k.mapIdr.alloc(map);
+  // bpf_map_alloc_id comes before bpf_map_new_fd: an EMFILE puts the map, its id is consumed.
+  try { allocFd(p); } catch (e) { k.mapIdr.remove(map.id); throw e; }
   k.maps.set(map.oid, map);
   k.emit('alloc', 'map_create', `map ${map.id}${name ? ` "${name}"` : ''} created: ${typeName}, refcnt 1 / usercnt 1, owned by its new fd`, { obj: mapKey(map), pid: p.pid });
   const mode = flags & FLAG_VALUES.BPF_F_RDONLY ? 'rdonly' : flags & FLAG_VALUES.BPF_F_WRONLY ? 'wronly' : 'rdwr';

@@ -113,7 +113,6 @@ export function bpfProgLoad(k: KernelState, p: Process, attr: BpfAttr): number {
   }
   if (maps.length > MAX_USED_MAPS) fail(Errno.E2BIG, 'add_used_map', `more than ${MAX_USED_MAPS} maps (MAX_USED_MAPS)`);
   // Every check passed: allocate.
-  allocFd(p); // EMFILE before anything is allocated
   const prog: BpfProg = {
     kind: 'prog', oid: k.oid(), id: 0, refcnt: 1, type, expectedAttachType: eat,
     attachFunc: target?.func ?? null, attachBtfId: target?.btfId ?? 0, attachedOnce: false,
@@ -121,6 +120,8 @@ export function bpfProgLoad(k: KernelState, p: Process, attr: BpfAttr): number {
     insnCnt: 2 + 2 * maps.length, loadTime: k.clockNs, runCnt: 0, runTimeNs: 0, freed: false,
   };
   prog.id = k.progIdr.alloc(prog);
+  // bpf_prog_alloc_id comes before bpf_prog_new_fd: an EMFILE puts the program, its id is consumed.
+  try { allocFd(p); } catch (e) { k.progIdr.remove(prog.id); throw e; }
   k.progs.set(prog.oid, prog);
   k.emit('alloc', 'bpf_prog_load', `prog ${prog.id}${name ? ` "${name}"` : ''} loaded: ${typeName}${target ? ` for ${target.func}` : ''}; refcnt 1, owned by its new fd`, { obj: progKey(prog), pid: p.pid });
   for (const m of maps) mapInc(k, m, false, 'add_used_map_from_fd', `prog ${prog.id} uses it`);
