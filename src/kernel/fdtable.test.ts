@@ -57,7 +57,8 @@ describe('fd allocation', () => {
 
   it('returns EMFILE past RLIMIT_NOFILE (1024 fds), before any link id is allocated', () => {
     const { t, loader } = loaded();
-    for (let fd = 6; fd < 1024; fd++) loader.dup(`d${fd}`, 'm');
+    for (let fd = 6; fd < 1023; fd++) t.kernel.dup(loader.pid, 3);
+    loader.dup('d1023', 'm');
     loader.expectErrno('EMFILE').attachRawTp('l2', 'p', 'sys_exit');
     loader.expectErrno('EMFILE').createMap('m2');
     loader.expectErrno('EMFILE').loadProg('p2', { type: 'raw_tp' });

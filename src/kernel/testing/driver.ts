@@ -192,15 +192,16 @@ export class TestKernel {
     const s = this.snapshot;
     const file = s.processes.find((x) => x.pid === p.pid)?.fds.find((x) => x.fd === fd)?.file;
     const f = s.files.find((x) => x.key === file);
-    check(!!f && (f.kind === 'prog' || f.kind === 'map' || f.kind === 'link'), () => `fd ${fd} of ${p.name} is not a BPF object`);
-    const kind = f!.kind as ObjKind;
+    check(!!f, () => `fd ${fd} of ${p.name} is not open`);
+    p.fds.set(name, fd);
+    if (f!.kind !== 'prog' && f!.kind !== 'map' && f!.kind !== 'link') return; // a tty or a directory: an fd name only
+    const kind = f!.kind;
     const key = f!.target;
     const old = this.objects.get(name);
     check(!old || old.key === key || !this.live(old.key),
       () => `"${name}" already names ${old!.key}, which is alive; fd ${fd} of ${p.name} refers to ${key}`);
     const id = (kind === 'prog' ? s.progs : kind === 'map' ? s.maps : s.links).find((o) => o.key === key)!.id;
     this.objects.set(name, { key, kind, id });
-    p.fds.set(name, fd);
   }
 
   live(key: string): boolean {
