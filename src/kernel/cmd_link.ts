@@ -45,7 +45,7 @@ export function bpfRawTracepointOpen(k: KernelState, p: Process, attr: BpfAttr):
       fail(Errno.EINVAL, fn, `${BPF_PROG_TYPE[type]} programs name their target at load time: raw_tracepoint.name must be NULL`);
     if (type === T('BPF_PROG_TYPE_TRACING') && prog.expectedAttachType === A('BPF_TRACE_RAW_TP'))
       return rawTpAttach(k, p, prog, prog.attachFunc!, cookie, true);
-    return tracingAttach(k, p, prog, 0, 0, cookie);
+    return tracingAttach(k, p, prog, 0, 0, 0); // bpf_tracing_prog_attach(prog, 0, 0, 0): the cookie is not passed
   }
   if (type !== T('BPF_PROG_TYPE_RAW_TRACEPOINT') && type !== T('BPF_PROG_TYPE_RAW_TRACEPOINT_WRITABLE'))
     fail(Errno.EINVAL, fn, `${BPF_PROG_TYPE[type]} programs cannot be attached to a raw tracepoint`);
