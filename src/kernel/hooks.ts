@@ -47,10 +47,11 @@ export function attachLinkToHook(k: KernelState, l: BpfLink): void {
   }
   const tr = trampolineOf(k, t.func, t.btfId);
   const all = [...tr.fentry, ...tr.fmodRet, ...tr.fexit];
-  if (all.some((x) => x.prog.oid === l.prog.oid))
-    fail(Errno.EBUSY, '__bpf_trampoline_link_prog', `prog ${l.prog.id} is already linked to the trampoline of ${t.func}`);
+  // __bpf_trampoline_link_prog: the count is checked before the program's presence.
   if (all.length >= BPF_MAX_TRAMP_LINKS)
     fail(Errno.E2BIG, '__bpf_trampoline_link_prog', `the trampoline of ${t.func} already has ${BPF_MAX_TRAMP_LINKS} programs`);
+  if (all.some((x) => x.prog.oid === l.prog.oid))
+    fail(Errno.EBUSY, '__bpf_trampoline_link_prog', `prog ${l.prog.id} is already linked to the trampoline of ${t.func}`);
   trampolineList(tr, l).push(l);
   l.attached = true;
   k.emit('attach', 'bpf_trampoline_link_prog', `${describe(l)}: prog ${l.prog.id} linked into the BPF trampoline of ${t.func}`, { obj: linkKey(l) });
