@@ -26,6 +26,8 @@ export interface RealRun {
   notComparable: number;
   /** Wall time of the whole run, setup and teardown included. */
   ms: number;
+  /** What the run's bpffs held at the end (`hideBpffsPreload` drops the kernel's own). */
+  bpffs: { path: string; kind: 'dir' | 'prog' | 'map' | 'link' | 'file' }[];
 }
 
 export interface RunOptions {
@@ -39,6 +41,7 @@ export async function runOnRealKernel(calls: readonly KernelCall[], opts: RunOpt
   const t0 = Date.now();
   const { helper, release } = await Helper.start();
   const results: RealCallResult[] = [];
+  let bpffs: RealRun['bpffs'] = [];
   try {
     const run = new Run(helper, opts.firstModelPid ?? 100);
     for (const [i, call] of calls.entries()) {
@@ -46,10 +49,14 @@ export async function runOnRealKernel(calls: readonly KernelCall[], opts: RunOpt
       results.push(r);
       opts.onResult?.(i, call, r);
     }
+    bpffs = (await helper.request('bpffs')).split(' ').slice(1).map((h) => {
+      const [kind, path] = Buffer.from(h, 'hex').toString().split(' ');
+      return { path: path ?? '', kind: kind as RealRun['bpffs'][number]['kind'] };
+    });
   } finally {
     await helper.close();
   }
-  return { kernelRelease: release, results, notComparable: results.filter((r) => r.notComparable).length, ms: Date.now() - t0 };
+  return { kernelRelease: release, results, notComparable: results.filter((r) => r.notComparable).length, ms: Date.now() - t0, bpffs };
 }
 
 let cachedCheck: { ok: true } | { ok: false; why: string } | undefined;

@@ -192,6 +192,7 @@ static void supervise(void) {
         else if (!strcmp(all[0], "barrier")) op_barrier(all, n, reply);
         else if (!strcmp(all[0], "count")) op_count(all, n, reply);
         else if (!strcmp(all[0], "cgdying")) op_cgdying(reply);
+        else if (!strcmp(all[0], "bpffs")) op_bpffs(reply);
         else sprintf(reply, "error unknown request %s", all[0]);
       }
       free(all);

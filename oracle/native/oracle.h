@@ -30,5 +30,6 @@ void op_ids(char **tok, int n, char *reply);
 void op_barrier(char **tok, int n, char *reply);
 void op_count(char **tok, int n, char *reply);
 void op_cgdying(char *reply);
+void op_bpffs(char *reply);
 void trigger_setup(void); /* sockets made while still outside the run's cgroup */
 #endif

@@ -3,6 +3,7 @@
  * held by the supervisor for the whole run). */
 #include "oracle.h"
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/bpf.h>
@@ -82,6 +83,39 @@ void op_barrier(char **tok, int n, char *reply) {
   sprintf(reply, "ok %lld", (long long)(now_ms() - t0));
 }
 
+/* bpffs: every entry under /sys/fs/bpf as "<kind> <path>" lines (kind: dir, prog, map,
+ * link, or file), hex-encoded in one token. A pin's kind is read from the fd BPF_OBJ_GET
+ * gives (a reference taken and dropped while the pin holds its own). */
+static void list_bpffs(const char *dir, char **p, char *end) {
+  DIR *d = opendir(dir);
+  struct dirent *e;
+  char path[4096], line[4200], link[256], fdpath[64];
+  while (d && (e = readdir(d))) {
+    if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+    snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+    const char *kind = "file";
+    if (e->d_type == DT_DIR) kind = "dir";
+    else {
+      union bpf_attr a = {.pathname = (uintptr_t)path};
+      int fd = (int)sys_bpf(BPF_OBJ_GET, &a, sizeof a);
+      snprintf(fdpath, sizeof fdpath, "/proc/self/fd/%d", fd);
+      ssize_t l = fd >= 0 ? readlink(fdpath, link, sizeof link - 1) : -1;
+      link[l > 0 ? l : 0] = 0;
+      kind = strstr(link, "bpf-prog") ? "prog" : strstr(link, "bpf-map") ? "map" : strstr(link, "link") ? "link" : "file";
+      if (fd >= 0) close(fd);
+    }
+    int n = snprintf(line, sizeof line, "%s %s\n", kind, path);
+    if (*p + 2 * n + 2 < end) hex_append(p, (unsigned char *)line, (size_t)n - 1); /* one token per entry */
+    if (e->d_type == DT_DIR) list_bpffs(path, p, end);
+  }
+  if (d) closedir(d);
+}
+
+void op_bpffs(char *reply) {
+  char *p = reply + sprintf(reply, "bpffs");
+  list_bpffs("/sys/fs/bpf", &p, reply + MSG_MAX - 16);
+}
+
 void op_cgdying(char *reply) {
   char line[256];
   long v = -1;
@@ -159,9 +193,11 @@ static int cg_trigger(const char *op, const char *cg) {
   close(pp[0]);
   int st = 0;
   waitpid(pid, &st, 0);
+  /* egress/sendmsg4: the datagram reaching the receiver shows the hook has run. */
   char c;
   struct pollfd pf = {udp_rx, POLLIN, 0};
-  while (poll(&pf, 1, !strcmp(op, "egress") || !strcmp(op, "sendmsg4") ? 500 : 0) > 0 && recv(udp_rx, &c, 1, MSG_DONTWAIT) > 0) {}
+  if (!strcmp(op, "egress") || !strcmp(op, "sendmsg4")) poll(&pf, 1, 500);
+  while (recv(udp_rx, &c, 1, MSG_DONTWAIT) > 0) {}
   return WIFEXITED(st) ? -WEXITSTATUS(st) : -EINTR;
 }
 
@@ -201,7 +237,7 @@ static int xdp_trigger(int ifindex) {
  * that could not be opened). For tp the window of one rep is: one read per opened program,
  * <n> actions, one read per program, each read a single bpf() syscall, nothing else. */
 void op_count(char **tok, int n, char *reply) {
-  int tp = n > 1 && !strcmp(tok[1], "tp"), first = tp ? 5 : 3;
+  int tp = n > 1 && !strcmp(tok[1], "tp"), first = tp ? 5 : n > 1 && !strcmp(tok[1], "cg") ? 4 : 3;
   if (n < first) { sprintf(reply, "error bad count"); return; }
   int nids = n - first, reps = tp ? atoi(tok[4]) : 1, actions = tp ? atoi(tok[3]) : 0, opened = 0, status = 0;
   int *fds = calloc((size_t)nids + 1, sizeof(int));
