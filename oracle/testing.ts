@@ -1,0 +1,50 @@
+/**
+ * Shared by the oracle's tests: skip with one line when the machine cannot run them, and
+ * small builders for the calls of a scenario.
+ */
+import { describe } from 'vitest';
+import type { BpfAttr, KernelCall } from '../src/kernel/call';
+import { canRunRealKernel } from './realKernel';
+
+const can = canRunRealKernel();
+let told = false;
+
+/** `describe` when the real kernel can be used here, else skipped with one clear line. */
+export function describeReal(name: string, fn: () => void): void {
+  if (!can.ok && !told) {
+    told = true;
+    console.log(`real-kernel tests skipped: ${can.why}`);
+  }
+  (can.ok ? describe : describe.skip)(name, fn);
+}
+
+export const TIMEOUT = 60_000;
+
+/** Calls as process `pid` (the model's pid numbering: the first spawned process is 100). */
+export function as(pid: number): {
+  bpf: (cmd: string, attr: BpfAttr) => KernelCall;
+  close: (fd: number) => KernelCall;
+  dup: (fd: number) => KernelCall;
+  open: (path: string) => KernelCall;
+  mkdir: (path: string) => KernelCall;
+  rmdir: (path: string) => KernelCall;
+  unlink: (path: string) => KernelCall;
+  fork: () => KernelCall;
+  exit: () => KernelCall;
+} {
+  return {
+    bpf: (cmd, attr) => ({ call: 'bpf', pid, cmd, attr }),
+    close: (fd) => ({ call: 'close', pid, fd }),
+    dup: (fd) => ({ call: 'dup', pid, fd }),
+    open: (path) => ({ call: 'open', pid, path }),
+    mkdir: (path) => ({ call: 'mkdir', pid, path }),
+    rmdir: (path) => ({ call: 'rmdir', pid, path }),
+    unlink: (path) => ({ call: 'unlink', pid, path }),
+    fork: () => ({ call: 'fork', pid }),
+    exit: () => ({ call: 'exit', pid }),
+  };
+}
+
+export const spawn = (comm: string): KernelCall => ({ call: 'spawn', comm });
+export const trigger = (event: string): KernelCall => ({ call: 'trigger', event });
+export const SYS_ENTER = trigger('tracepoint:sys_enter');
