@@ -294,6 +294,11 @@ export class TestProcess {
     return this.call(`${this.name}: dup(${String(ref)})`, { call: 'dup', pid: this.pid, fd: this.fd(ref) }, name);
   }
 
+  /** open(2) of a directory; the fd is named `name`. */
+  open(name: string, path: string): this {
+    return this.call(`${this.name}: open(${path})`, { call: 'open', pid: this.pid, path }, name);
+  }
+
   mkdir(path: string): this { return this.call(`${this.name}: mkdir(${path})`, { call: 'mkdir', pid: this.pid, path }); }
   rmdir(path: string): this { return this.call(`${this.name}: rmdir(${path})`, { call: 'rmdir', pid: this.pid, path }); }
   unlink(path: string): this { return this.call(`${this.name}: unlink(${path})`, { call: 'unlink', pid: this.pid, path }); }
