@@ -1,0 +1,404 @@
+/**
+ * fast-check arbitraries of kernel call sequences, for the property tests of the model
+ * (src/kernel/properties.test.ts) and the differential tests against a real kernel.
+ *
+ * A sequence is plain `KernelCall[]`: serialisable, replayable on the model and, with pids
+ * and ids translated in creation order, on a real kernel.
+ *
+ * Most calls are meaningful. The generator draws *intents* ("close one of this process's
+ * fds", "open a raw tracepoint with one of its programs", "pin one of its links"), and
+ * turns them into concrete calls by running them on a fresh model as it goes: the pid is
+ * one of the processes alive at that point, an fd is one of that process's fds of the kind
+ * wanted (or a plausible number 0..8 when it has none, or sometimes anyway), an id is one
+ * of a live object, a path names an existing pin, the tracepoint name is given exactly when
+ * the program is a raw_tp program. Some calls are garbage: wrong types, negative or huge
+ * fds, unknown commands, odd paths, dead pids.
+ *
+ * Shrinking works on the intents; every shrunk sequence is resolved again, so it still
+ * names live processes and open fds.
+ */
+import fc from 'fast-check';
+import type { BpfAttr, KernelCall } from '../call';
+import { Kernel } from '../kernel';
+import type { BpfProg, Process } from '../objects';
+import { BPF_ATTACH_TYPE, BPF_PROG_TYPE } from '../uapi';
+import { parseVersion } from '../version';
+
+/** The pid of the first process the model creates. */
+export const FIRST_PID = 100;
+
+/** What an fd is wanted for. */
+export type FdWant = 'map' | 'prog' | 'link' | 'bpf' | 'dir' | 'any';
+/** An fd: one of the process's fds of a kind (`pick` modulo their number), or a number. */
+export type FdRef = { want: FdWant; pick: number } | { raw: unknown };
+/** A process: one of the live ones (`pick` modulo their number, oldest first; among those
+ * with an fd of the kind `needs`, if any), or a value. */
+export type PidRef = { pick: number; needs?: FdWant } | { raw: unknown };
+
+/** What a call can know about the state it is made in. */
+export interface Ctx {
+  readonly pid: unknown;
+  fd(ref: FdRef): unknown;
+  /** The program an fd of the process refers to. */
+  progAt(fd: unknown): { type: string; eat: string } | undefined;
+  /** An id of a live object of that kind (or `fallback`). */
+  id(kind: 'prog' | 'map' | 'link', pick: number, fallback: number): number;
+  /** The path of an existing pin (or `fallback`). */
+  pin(pick: number, fallback: unknown): unknown;
+  /** An event something is attached to (or `fallback`). */
+  event(pick: number, fallback: unknown): unknown;
+}
+
+/** A call before it is resolved against the state. */
+export interface Intent {
+  pid: PidRef | null;
+  make: (ctx: Ctx) => KernelCall;
+}
+
+export interface SequenceOptions {
+  /** Calls per sequence (default 50). */
+  length?: number;
+  /** Release the calls are for (default "6.18"). */
+  version?: string;
+  /** Weight of garbage calls against about 100 for all the others (default 5). */
+  garbage?: number;
+}
+
+/** Cast a deliberately malformed call (garbage) to the call type. */
+function raw(c: Record<string, unknown>): KernelCall {
+  return c as unknown as KernelCall;
+}
+
+// ---- pools -------------------------------------------------------------------------------
+
+export const TP_NAMES = ['sys_enter', 'sched_switch', 'kfree'] as const;
+export const FUNC_NAMES = ['do_unlinkat', 'vfs_read', 'kfree'] as const;
+export const FMOD_RET_FUNCS = ['bpf_modify_return_test', 'security_file_open'] as const;
+export const LSM_HOOKS = ['file_open', 'bpf_lsm_file_open', 'inode_unlink'] as const;
+export const PIN_PATHS = ['a', 'b', 'c', 'd/a', 'd/b', 'e/a', 'd/e/a'].map((n) => `/sys/fs/bpf/${n}`);
+export const DIR_PATHS = ['d', 'e', 'd/e'].map((n) => `/sys/fs/bpf/${n}`);
+export const ODD_PATHS: readonly unknown[] = [
+  '/sys/fs/bpf', '/sys/fs/bpf/', '/sys/fs/bpf/a/', '/sys/fs/bpf/./a', '/sys/fs/bpf/d/../b', '/sys/fs/bpf/x.y',
+  '/sys/fs/bpf/..', '/sys/fs/bpf/a/b', '/sys/fs/bpf//d//a', '/tmp/a', '/sys/fs/cgroup/a', '/', '', 'a', '.',
+  `/sys/fs/bpf/${'n'.repeat(256)}`, '/sys/fs/bpf/a\0b', 42, null,
+];
+export const EVENTS = [
+  ...TP_NAMES.map((t) => `tracepoint:${t}`),
+  ...[...FUNC_NAMES, ...FMOD_RET_FUNCS, 'bpf_lsm_file_open', 'bpf_lsm_inode_unlink'].map((f) => `function:${f}`),
+];
+const TRACING_ATTACH_TYPES = ['BPF_TRACE_RAW_TP', 'BPF_TRACE_FENTRY', 'BPF_TRACE_FEXIT', 'BPF_MODIFY_RETURN', 'BPF_LSM_MAC'] as const;
+
+// ---- small arbitraries ---------------------------------------------------------------------
+
+const w = <T>(arbitrary: fc.Arbitrary<T>, weight: number): fc.WeightedArbitrary<T> => ({ arbitrary, weight });
+
+/** A plausible fd number: mostly the first BPF fds, sometimes the tty fds or a higher one. */
+export const plainFdArb: fc.Arbitrary<number> = fc.oneof(w(fc.integer({ min: 3, max: 6 }), 8), w(fc.integer({ min: 0, max: 8 }), 2));
+/** An fd a user should not pass. */
+export const badFdArb: fc.Arbitrary<unknown> = fc.constantFrom<unknown>(-1, -9, 1024, 0x7fffffff, 0xffffffff, 2 ** 40, 1.5, '3', null, NaN);
+/** An fd of the kind wanted (mostly), or a plausible number. */
+export const fdRef = (want: FdWant): fc.Arbitrary<FdRef> =>
+  fc.oneof(w(fc.nat(7).map((pick) => ({ want, pick })), 8), w(plainFdArb.map((n) => ({ raw: n })), 2));
+export const pickArb: fc.Arbitrary<number> = fc.oneof(w(fc.constant(0), 4), w(fc.nat(7), 6));
+export const pinPathArb: fc.Arbitrary<unknown> = fc.oneof(
+  w(fc.constantFrom(...PIN_PATHS.slice(0, 3)), 6), w(fc.constantFrom(...PIN_PATHS), 3), w(fc.constantFrom(...DIR_PATHS), 1), w(fc.constantFrom(...ODD_PATHS), 1),
+);
+export const dirPathArb: fc.Arbitrary<unknown> = fc.oneof(
+  w(fc.constantFrom(...DIR_PATHS), 8), w(fc.constantFrom(...PIN_PATHS), 1), w(fc.constantFrom(...ODD_PATHS), 1),
+);
+/** A path to look up: mostly an existing pin, else one of the pool. */
+const existingPinArb = fc.oneof(w(pickArb.map((pick) => ({ pick })), 7), w(pinPathArb.map((path) => ({ path })), 3));
+const pathOf = (ctx: Ctx, p: { pick: number } | { path: unknown }): unknown => ('pick' in p ? ctx.pin(p.pick, PIN_PATHS[p.pick % PIN_PATHS.length]) : p.path);
+
+const objNameArb = fc.oneof(w(fc.constantFrom('', 'p', 'handle_enter', 'x.y'), 8), w(fc.constantFrom('bad-name', 'waytoolongnameforabpfobj'), 1));
+const commArb = fc.constantFrom('loader', 'app', 'bpftool', 'agent');
+const pidRef: fc.Arbitrary<PidRef> = fc.oneof(w(fc.constant({ pick: 0 }), 6), w(fc.nat(7).map((pick) => ({ pick })), 4));
+const garbagePidRef: fc.Arbitrary<PidRef> = fc.constantFrom<unknown>(0, 1, -1, 99, 1e6, '100', null).map((r) => ({ raw: r }));
+
+/** `arb` one time in `oneIn`, else undefined (an absent field). Shrinks to absent. */
+function maybe<T>(arb: fc.Arbitrary<T>, oneIn = 2): fc.Arbitrary<T | undefined> {
+  return fc.oneof(w(fc.constant(undefined), oneIn - 1), w(arb, 1));
+}
+
+/** Drop the fields whose value is undefined (absent), as a user would leave them out. */
+function attrOf(fields: Record<string, unknown>): BpfAttr {
+  const a: BpfAttr = {};
+  for (const [k, v] of Object.entries(fields)) if (v !== undefined) a[k] = v;
+  return a;
+}
+
+/** A `bpf()` intent whose attr is built from generated parts and the state. `needs`: the
+ * process is picked among those with an fd of that kind, if any. */
+function bpf<T>(cmd: string, parts: fc.Arbitrary<T>, attr: (t: T, ctx: Ctx) => BpfAttr, needs?: (t: T) => FdWant | undefined): fc.Arbitrary<Intent> {
+  return fc.record({ pid: pidRef, t: parts }).map(({ pid, t }) => ({
+    pid: needs && 'pick' in pid ? { ...pid, needs: needs(t) } : pid,
+    make: (ctx: Ctx) => ({ call: 'bpf', pid: ctx.pid as number, cmd, attr: attr(t, ctx) }),
+  }));
+}
+
+/** An intent of a non-bpf call of a process. */
+function proc<T>(parts: fc.Arbitrary<T>, make: (t: T, ctx: Ctx) => KernelCall, needs?: FdWant): fc.Arbitrary<Intent> {
+  return fc.record({ pid: pidRef, t: parts }).map(({ pid, t }) => ({
+    pid: needs && 'pick' in pid ? { ...pid, needs } : pid,
+    make: (ctx: Ctx) => make(t, ctx),
+  }));
+}
+
+// ---- bpf() attrs ---------------------------------------------------------------------------
+
+const mapsOfProg = fc.oneof(
+  w(fc.constant(null), 3),
+  w(fc.record({ field: fc.constantFrom('fd_array', 'fd_array', 'map_fds'), fds: fc.array(fdRef('map'), { minLength: 1, maxLength: 2 }) }), 2),
+);
+
+/** `BPF_PROG_LOAD` of raw_tp, tp_btf, fentry/fexit, fmod_ret and lsm programs, with or without maps. */
+const progLoadParts = fc.tuple(
+  fc.oneof(
+    w(fc.constant<BpfAttr>({ prog_type: 'BPF_PROG_TYPE_RAW_TRACEPOINT' }), 4),
+    w(fc.constantFrom(...TP_NAMES).map((t): BpfAttr => ({ prog_type: 'BPF_PROG_TYPE_TRACING', expected_attach_type: 'BPF_TRACE_RAW_TP', attach_func_name: t })), 3),
+    w(fc.record({ eat: fc.constantFrom('BPF_TRACE_FENTRY', 'BPF_TRACE_FEXIT'), f: fc.constantFrom(...FUNC_NAMES) })
+      .map(({ eat, f }): BpfAttr => ({ prog_type: 'BPF_PROG_TYPE_TRACING', expected_attach_type: eat, attach_func_name: f })), 3),
+    w(fc.constantFrom<string>(...FMOD_RET_FUNCS, 'do_unlinkat')
+      .map((f): BpfAttr => ({ prog_type: 'BPF_PROG_TYPE_TRACING', expected_attach_type: 'BPF_MODIFY_RETURN', attach_func_name: f })), 1),
+    w(fc.constantFrom(...LSM_HOOKS).map((h): BpfAttr => ({ prog_type: 'BPF_PROG_TYPE_LSM', expected_attach_type: 'BPF_LSM_MAC', attach_func_name: h })), 2),
+    // some that fail: no target, a target for a type that takes none, unknown names and types
+    w(fc.constantFrom<BpfAttr>(
+      { prog_type: 'BPF_PROG_TYPE_TRACING', expected_attach_type: 'BPF_TRACE_FENTRY' },
+      { prog_type: 'BPF_PROG_TYPE_RAW_TRACEPOINT', attach_func_name: 'sys_enter' },
+      { prog_type: 'BPF_PROG_TYPE_TRACING', expected_attach_type: 'BPF_TRACE_RAW_TP', attach_func_name: 'nope' },
+      { prog_type: 'BPF_PROG_TYPE_LSM', expected_attach_type: 'BPF_LSM_MAC', attach_func_name: 'vfs_read' },
+      { prog_type: 'BPF_PROG_TYPE_NOPE' }, { prog_type: 999 }, { prog_type: 0 }, {},
+    ), 1),
+  ),
+  mapsOfProg,
+  fc.record({
+    prog_name: maybe(objNameArb, 2),
+    license: maybe(fc.constantFrom('GPL', 'GPL', 'Dual BSD/GPL', 'Proprietary'), 4),
+    prog_flags: maybe(fc.constantFrom<unknown>(['BPF_F_SLEEPABLE'], 0, 1 << 20), 12),
+  }, { requiredKeys: [] }),
+);
+
+const mapCreateAttr: fc.Arbitrary<BpfAttr> = fc.tuple(
+  fc.oneof(
+    w(fc.constantFrom<BpfAttr>(
+      { map_type: 'BPF_MAP_TYPE_ARRAY', key_size: 4, value_size: 8, max_entries: 1 },
+      { map_type: 'BPF_MAP_TYPE_HASH', key_size: 4, value_size: 4, max_entries: 16 },
+      { map_type: 'BPF_MAP_TYPE_RINGBUF', key_size: 0, value_size: 0, max_entries: 4096 },
+    ), 9),
+    w(fc.constantFrom<BpfAttr>(
+      { map_type: 'BPF_MAP_TYPE_ARRAY', key_size: 8, value_size: 8, max_entries: 1 },
+      { map_type: 'BPF_MAP_TYPE_HASH', key_size: 4, value_size: 4, max_entries: 0 },
+      { map_type: 'BPF_MAP_TYPE_NOPE' }, { map_type: 4096 }, {},
+      { map_type: 'BPF_MAP_TYPE_ARRAY', key_size: -1, value_size: 8, max_entries: 1 },
+    ), 1),
+  ),
+  fc.record({
+    map_name: maybe(objNameArb, 2),
+    map_flags: maybe(fc.constantFrom<unknown>(['BPF_F_RDONLY'], ['BPF_F_WRONLY'], ['BPF_F_RDONLY', 'BPF_F_WRONLY'], ['BPF_F_NOPE']), 10),
+  }, { requiredKeys: [] }),
+).map(([base, extra]) => attrOf({ ...base, ...extra }));
+
+const cookieArb = (version: number): fc.Arbitrary<number | undefined> =>
+  maybe(fc.constantFrom(1, 42, 2 ** 40), version >= 610 ? 4 : 25);
+
+/** `BPF_RAW_TRACEPOINT_OPEN`: a raw_tp program names its tracepoint, a tracing one does not (mostly). */
+const rawTpParts = (version: number) => fc.record({
+  prog: fdRef('prog'),
+  name: fc.oneof(w(fc.constant('auto' as const), 8), w(fc.constantFrom<string | undefined>(...TP_NAMES, undefined, 'nope', ''), 2)),
+  tp: fc.constantFrom(...TP_NAMES),
+  cookie: cookieArb(version),
+});
+
+/** `BPF_LINK_CREATE` of tracing programs: the attach type is the program's (mostly). */
+const linkCreateParts = (version: number) => fc.record({
+  prog: fdRef('prog'),
+  attachType: fc.oneof(
+    w(fc.constant('auto'), 7),
+    w(fc.constantFrom<unknown>(...TRACING_ATTACH_TYPES), 2),
+    w(fc.constantFrom<unknown>('BPF_CGROUP_INET_EGRESS', 'BPF_TRACE_ITER', 'BPF_NOPE', 999), 1),
+  ),
+  targetFd: maybe(fc.constantFrom(0, 3), 8),
+  tracing: maybe(cookieArb(version).map((cookie) => attrOf({ cookie })), 4),
+});
+
+const nextIdAttr = fc.record({ start_id: fc.oneof(w(fc.integer({ min: 0, max: 6 }), 9), w(fc.constantFrom(-1, 0x7fffffff), 1)) }).map(attrOf);
+const idParts = fc.oneof(w(pickArb.map((pick) => ({ pick })), 8), w(fc.constantFrom(0, 1, 7, 100, 0x7fffffff).map((id) => ({ id })), 2));
+const idOf = (ctx: Ctx, kind: 'prog' | 'map' | 'link', p: { pick: number } | { id: number }): number =>
+  ('pick' in p ? ctx.id(kind, p.pick, p.pick + 1) : p.id);
+
+// ---- intents -------------------------------------------------------------------------------
+
+function intentArb(version: number, garbage: number): fc.Arbitrary<Intent> {
+  const none = null;
+  return fc.oneof(
+    w(commArb.map((comm) => ({ pid: none, make: (): KernelCall => ({ call: 'spawn', comm }) })), 3),
+    w(proc(fc.constant(0), (_t, ctx) => ({ call: 'fork', pid: ctx.pid as number })), 2),
+    w(proc(fc.constant(0), (_t, ctx) => ({ call: 'exit', pid: ctx.pid as number })), 2),
+    w(proc(fdRef('any'), (fd, ctx) => ({ call: 'close', pid: ctx.pid as number, fd: ctx.fd(fd) as number })), 7),
+    w(proc(fdRef('bpf'), (fd, ctx) => ({ call: 'dup', pid: ctx.pid as number, fd: ctx.fd(fd) as number }), 'bpf'), 2),
+    w(bpf('BPF_MAP_CREATE', mapCreateAttr, (a) => a), 6),
+    w(bpf('BPF_PROG_LOAD', progLoadParts, ([base, maps, extra], ctx) =>
+      attrOf({ ...base, ...(maps ? { [maps.field]: maps.fds.map((f) => ctx.fd(f)) } : {}), ...extra }), ([, maps]) => (maps ? 'map' : undefined)), 11),
+    w(bpf('BPF_RAW_TRACEPOINT_OPEN', rawTpParts(version), (t, ctx) => {
+      const fd = ctx.fd(t.prog);
+      const prog = ctx.progAt(fd);
+      const name = t.name !== 'auto' ? t.name : !prog || prog.type.startsWith('BPF_PROG_TYPE_RAW_TRACEPOINT') ? t.tp : undefined;
+      return attrOf({ prog_fd: fd, name, cookie: t.cookie });
+    }, () => 'prog'), 8),
+    w(bpf('BPF_LINK_CREATE', linkCreateParts(version), (t, ctx) => {
+      const fd = ctx.fd(t.prog);
+      const auto = ctx.progAt(fd)?.eat ?? 'BPF_TRACE_FENTRY';
+      return attrOf({ prog_fd: fd, attach_type: t.attachType === 'auto' ? auto : t.attachType, target_fd: t.targetFd, tracing: t.tracing });
+    }, () => 'prog'), 5),
+    w(fc.oneof(
+      bpf('BPF_LINK_UPDATE', fc.tuple(fdRef('link'), fdRef('prog')), ([l, p], ctx) => ({ link_fd: ctx.fd(l), new_prog_fd: ctx.fd(p) }), () => 'link'),
+      bpf('BPF_LINK_DETACH', fdRef('link'), (l, ctx) => ({ link_fd: ctx.fd(l) }), () => 'link'),
+    ), 1),
+    w(bpf('BPF_OBJ_PIN', fc.record({ path: pinPathArb, fd: fdRef('bpf') }), (t, ctx) => ({ pathname: t.path, bpf_fd: ctx.fd(t.fd) }), () => 'bpf'), 7),
+    w(bpf('BPF_OBJ_GET', fc.record({
+      path: existingPinArb,
+      flags: maybe(fc.constantFrom<unknown>(['BPF_F_RDONLY'], ['BPF_F_WRONLY'], ['BPF_F_RDONLY', 'BPF_F_WRONLY'], 1 << 30), 8),
+    }), (t, ctx) => attrOf({ pathname: pathOf(ctx, t.path), file_flags: t.flags })), 5),
+    w(proc(existingPinArb, (p, ctx) => ({ call: 'unlink', pid: ctx.pid as number, path: pathOf(ctx, p) as string })), 4),
+    w(proc(fc.record({ from: existingPinArb, to: fc.oneof(pinPathArb, dirPathArb) }),
+      (t, ctx) => ({ call: 'rename', pid: ctx.pid as number, from: pathOf(ctx, t.from) as string, to: t.to as string })), 3),
+    w(proc(dirPathArb, (path, ctx) => ({ call: 'mkdir', pid: ctx.pid as number, path: path as string })), 3),
+    w(proc(dirPathArb, (path, ctx) => ({ call: 'rmdir', pid: ctx.pid as number, path: path as string })), 2),
+    w(proc(fc.oneof(dirPathArb, pinPathArb), (path, ctx) => ({ call: 'open', pid: ctx.pid as number, path: path as string })), 1),
+    w(fc.oneof(
+      bpf('BPF_PROG_GET_NEXT_ID', nextIdAttr, (a) => a),
+      bpf('BPF_MAP_GET_NEXT_ID', nextIdAttr, (a) => a),
+      bpf('BPF_LINK_GET_NEXT_ID', nextIdAttr, (a) => a),
+    ), 2),
+    w(fc.oneof(
+      bpf('BPF_PROG_GET_FD_BY_ID', idParts, (p, ctx) => ({ prog_id: idOf(ctx, 'prog', p) })),
+      bpf('BPF_MAP_GET_FD_BY_ID', idParts, (p, ctx) => ({ map_id: idOf(ctx, 'map', p) })),
+      bpf('BPF_LINK_GET_FD_BY_ID', idParts, (p, ctx) => ({ link_id: idOf(ctx, 'link', p) })),
+    ), 3),
+    w(bpf('BPF_OBJ_GET_INFO_BY_FD', fc.record({ fd: fdRef('bpf'), len: maybe(fc.constantFrom(0, 8, 16, 64, 4096, 5000), 6) }),
+      (t, ctx) => attrOf({ bpf_fd: ctx.fd(t.fd), info: {}, info_len: t.len }), () => 'bpf'), 3),
+    w(fc.record({
+      pick: fc.oneof(w(pickArb, 7), w(fc.constant(-1), 3)),
+      event: fc.oneof(w(fc.constantFrom(...EVENTS), 9), w(fc.constantFrom<unknown>('tracepoint:nope', 'function:nope', 'bogus', '', 7), 1)),
+    }).map(({ pick, event }) => ({
+      pid: none,
+      make: (ctx: Ctx): KernelCall => ({ call: 'trigger', event: (pick < 0 ? event : ctx.event(pick, event)) as string }),
+    })), 6),
+    w(garbageArb, garbage),
+  );
+}
+
+/** Malformed calls: wrong types, bad fds, dead pids, unknown commands and call names. */
+const garbageArb: fc.Arbitrary<Intent> = fc.oneof(
+  proc(fc.record({ fd: badFdArb, c: fc.constantFrom('close', 'dup') }), ({ fd, c }, ctx) => raw({ call: c, pid: ctx.pid, fd })),
+  fc.record({ pid: garbagePidRef, c: fc.constantFrom('fork', 'exit', 'close', 'unlink') })
+    .map(({ pid, c }) => ({ pid, make: (ctx: Ctx) => raw({ call: c, pid: ctx.pid, fd: 3, path: '/sys/fs/bpf/a' }) })),
+  proc(fc.constantFrom<unknown>('BPF_NOPE', 'bpf_prog_load', 99, -1, 'BPF_PROG_ATTACH', 'BPF_MAP_LOOKUP_ELEM', 'BPF_PROG_TEST_RUN', null),
+    (cmd, ctx) => raw({ call: 'bpf', pid: ctx.pid, cmd, attr: {} })),
+  proc(fc.record({ cmd: fc.constantFrom('BPF_PROG_LOAD', 'BPF_OBJ_PIN', 'BPF_MAP_CREATE', 'BPF_OBJ_GET_INFO_BY_FD'), attr: fc.constantFrom<unknown>(null, [], 5, 'attr', undefined) }),
+    ({ cmd, attr }, ctx) => raw({ call: 'bpf', pid: ctx.pid, cmd, attr })),
+  proc(fc.record({ cmd: fc.constantFrom('BPF_OBJ_PIN', 'BPF_RAW_TRACEPOINT_OPEN', 'BPF_OBJ_GET_INFO_BY_FD', 'BPF_LINK_CREATE', 'BPF_PROG_LOAD', 'BPF_MAP_GET_FD_BY_ID'),
+    attr: fc.record({ bpf_fd: badFdArb, prog_fd: badFdArb, map_id: badFdArb, pathname: fc.constantFrom<unknown>(...ODD_PATHS), junk: fc.constantFrom<unknown>(0, 1, 'x') }, { requiredKeys: [] }) }),
+  ({ cmd, attr }, ctx) => raw({ call: 'bpf', pid: ctx.pid, cmd, attr })),
+  fc.constantFrom<Record<string, unknown>>(
+    { call: 'nope' }, { call: 'spawn', comm: '' }, { call: 'spawn', comm: 3 }, { call: 'spawn' }, {}, { call: null }, { call: 'trigger' },
+  ).map((c) => ({ pid: null, make: () => raw({ ...c }) })),
+);
+
+// ---- resolving intents -------------------------------------------------------------------------
+
+function kindOf(p: BpfProg): { type: string; eat: string } {
+  return { type: BPF_PROG_TYPE[p.type] ?? String(p.type), eat: BPF_ATTACH_TYPE[p.expectedAttachType] ?? String(p.expectedAttachType) };
+}
+
+/**
+ * Turn intents into calls, running each on a fresh model of `version` as it goes, so that
+ * the next intent sees the state the calls so far made. An intent that needs a process
+ * when none is alive becomes a spawn.
+ */
+export function resolveIntents(intents: readonly (Intent | undefined)[], version = '6.18'): KernelCall[] {
+  const kernel = new Kernel({ version, log: false });
+  const k = kernel.internals;
+  const out: KernelCall[] = [];
+  for (const it of intents) {
+    if (!it) continue;
+    let call: KernelCall;
+    if (it.pid && 'pick' in it.pid && k.processes.size === 0) {
+      call = { call: 'spawn', comm: 'loader' };
+    } else {
+      const fdsOf = (p: Process | undefined, want: FdWant): number[] => {
+        const out: number[] = [];
+        p?.fds.forEach((s, fd) => {
+          if (!s) return;
+          const kind = s.file.target.kind;
+          if (want === 'any' || kind === want || (want === 'bpf' && (kind === 'prog' || kind === 'map' || kind === 'link'))) out.push(fd);
+        });
+        return out;
+      };
+      const ref = it.pid;
+      let pid: unknown;
+      if (!ref) pid = undefined;
+      else if ('raw' in ref) pid = ref.raw;
+      else {
+        const all = [...k.processes.values()];
+        const needs = ref.needs;
+        const having = needs ? all.filter((p) => fdsOf(p, needs).length > 0) : [];
+        const live = having.length ? having : all;
+        pid = live[ref.pick % live.length]!.pid;
+      }
+      const proc = typeof pid === 'number' ? k.processes.get(pid) : undefined;
+      const ctx: Ctx = {
+        pid,
+        fd: (r) => {
+          if ('raw' in r) return r.raw;
+          const fds = fdsOf(proc, r.want);
+          return fds.length ? fds[r.pick % fds.length] : 3 + (r.pick % 4);
+        },
+        progAt: (fd) => {
+          const t = typeof fd === 'number' ? proc?.fds[fd]?.file.target : undefined;
+          return t?.kind === 'prog' ? kindOf(t) : undefined;
+        },
+        id: (kind, pick, fallback) => {
+          const table = kind === 'prog' ? k.progs : kind === 'map' ? k.maps : k.links;
+          const ids = [...table.values()].map((o) => o.id).filter((id) => id > 0);
+          return ids.length ? ids[pick % ids.length]! : fallback;
+        },
+        pin: (pick, fallback) => {
+          const pins = kernel.snapshot().bpffs.filter((e) => e.kind === 'pin');
+          return pins.length ? pins[pick % pins.length]!.path : fallback;
+        },
+        event: (pick, fallback) => {
+          const points = kernel.snapshot().attachPoints;
+          return points.length ? points[pick % points.length]!.key : fallback;
+        },
+      };
+      call = it.make(ctx);
+    }
+    out.push(call);
+    try {
+      kernel.apply(structuredClone(call));
+    } catch {
+      // the property tests report a throwing call; here it only ends the guidance
+    }
+  }
+  return out;
+}
+
+/**
+ * Sequences of `length` calls (default 50) that start with a spawn. Each slot shrinks to
+ * "no call", so a counterexample shrinks to the few calls that matter.
+ */
+export function callSequence(options: SequenceOptions = {}): fc.Arbitrary<KernelCall[]> {
+  const length = options.length ?? 50;
+  const versionName = options.version ?? '6.18';
+  const version = parseVersion(versionName) ?? 618;
+  const intent = intentArb(version, options.garbage ?? 5);
+  const first: Intent = { pid: null, make: () => ({ call: 'spawn', comm: 'loader' }) };
+  return fc.array(fc.option(intent, { nil: undefined, freq: 1000 }), { minLength: length - 1, maxLength: length - 1 })
+    .map((xs) => resolveIntents([first, ...xs], versionName));
+}
+
+/** Intents one by one (to build sequences of your own with `resolveIntents`). */
+export function intent(options: { version?: string; garbage?: number } = {}): fc.Arbitrary<Intent> {
+  return intentArb(parseVersion(options.version ?? '6.18') ?? 618, options.garbage ?? 5);
+}

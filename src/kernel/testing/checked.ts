@@ -1,0 +1,142 @@
+/**
+ * Run a call sequence on the model and check, after every call, what must hold whatever
+ * the calls were: `apply` does not throw and returns an integer; the invariants hold
+ * (invariants.ts); a failed call changes nothing the snapshot shows, and logs its errno;
+ * a trigger runs exactly the programs attached to the event, in order; a call that
+ * returns a new fd returns the lowest free one.
+ */
+import type { ApplyResult, KernelCall } from '../call';
+import { Kernel } from '../kernel';
+import type { KernelSnapshot } from '../snapshot';
+import { checkInvariants, leftAfterTeardown, teardown } from './invariants';
+
+export interface StepFailure {
+  /** Index of the failing call in the sequence. */
+  step: number;
+  call: KernelCall;
+  ret?: number;
+  problems: string[];
+}
+
+/** bpf() commands that return a new fd on success. */
+const FD_CMDS = new Set(['BPF_MAP_CREATE', 'BPF_PROG_LOAD', 'BPF_OBJ_GET', 'BPF_PROG_GET_FD_BY_ID', 'BPF_MAP_GET_FD_BY_ID',
+  'BPF_LINK_GET_FD_BY_ID', 'BPF_RAW_TRACEPOINT_OPEN', 'BPF_LINK_CREATE']);
+
+function returnsFd(c: KernelCall): boolean {
+  if (c.call === 'dup' || c.call === 'open') return true;
+  return c.call === 'bpf' && typeof c.cmd === 'string' && FD_CMDS.has(c.cmd);
+}
+
+function lowestFreeFd(snap: KernelSnapshot, pid: unknown): number | undefined {
+  const p = snap.processes.find((x) => x.pid === pid);
+  if (!p) return undefined;
+  const used = new Set(p.fds.map((f) => f.fd));
+  let fd = 0;
+  while (used.has(fd)) fd++;
+  return fd;
+}
+
+/** The program ids a trigger of `event` must run, from the attach points in `snap`. */
+function expectedRun(snap: KernelSnapshot, event: unknown): number[] {
+  const ap = snap.attachPoints.find((a) => a.key === event);
+  if (!ap) return [];
+  const links = new Map(snap.links.map((l) => [l.key, l]));
+  const progs = new Map(snap.progs.map((p) => [p.key, p]));
+  return ap.links.map((lk) => progs.get(links.get(lk)?.prog ?? '')?.id ?? -1);
+}
+
+/** Where two snapshots first differ (top-level section and entry), or null if equal. */
+export function snapshotDiff(a: KernelSnapshot, b: KernelSnapshot): string | null {
+  if (a === b) return null;
+  for (const key of Object.keys(a) as (keyof KernelSnapshot)[]) {
+    const x = JSON.stringify(a[key]);
+    const y = JSON.stringify(b[key]);
+    if (x === y) continue;
+    const xs = a[key];
+    const ys = b[key];
+    if (Array.isArray(xs) && Array.isArray(ys)) {
+      for (let i = 0; i < Math.max(xs.length, ys.length); i++) {
+        const s = JSON.stringify(xs[i]);
+        const t = JSON.stringify(ys[i]);
+        if (s !== t) return `${key}[${i}]: before ${s ?? '(none)'}, after ${t ?? '(none)'}`;
+      }
+    }
+    return `${key}: before ${x}, after ${y}`;
+  }
+  return Object.keys(b).length !== Object.keys(a).length ? 'the snapshots have different sections' : null;
+}
+
+/** Check one applied call against the state before it; returns the problems found. */
+export function checkStep(kernel: Kernel, call: KernelCall, before: KernelSnapshot, r: ApplyResult, logOn = true): string[] {
+  const problems: string[] = [];
+  if (!Number.isInteger(r.ret)) problems.push(`ret is not an integer: ${String(r.ret)}`);
+  problems.push(...checkInvariants(kernel));
+  const c = call as { call?: unknown; pid?: unknown; event?: unknown };
+  if (r.ret < 0) {
+    const diff = snapshotDiff(before, kernel.snapshot());
+    if (diff) problems.push(`failed call (ret ${r.ret}) changed the state: ${diff}`);
+    if (logOn && !r.events.some((e) => e.kind === 'return' && e.errno === -r.ret))
+      problems.push(`failed call (ret ${r.ret}) logged no return with errno ${-r.ret}`);
+  }
+  if (c.call === 'trigger') {
+    const ran = r.ran ?? [];
+    const live = new Set(kernel.snapshot().progs.map((p) => p.id));
+    const dead = ran.filter((id) => !live.has(id));
+    if (dead.length) problems.push(`trigger ran ids of programs that are not alive: ${dead.join(', ')}`);
+    const want = r.ret < 0 ? [] : expectedRun(before, c.event);
+    if (JSON.stringify(ran) !== JSON.stringify(want)) problems.push(`trigger ran [${ran.join(', ')}], the attach point holds [${want.join(', ')}]`);
+    if (r.ret >= 0 && r.ret !== ran.length) problems.push(`trigger returned ${r.ret} but ran ${ran.length} program(s)`);
+  } else if (r.ret >= 0 && returnsFd(call)) {
+    const want = lowestFreeFd(before, c.pid);
+    if (r.ret !== want) problems.push(`returned fd ${r.ret}, but the lowest free fd of pid ${String(c.pid)} was ${String(want)}`);
+  }
+  return problems;
+}
+
+/**
+ * Apply `calls` in order, checking every step (see `checkStep`). Each call is cloned first,
+ * so that out-parameters written into an attr do not leak into a replay of the sequence.
+ * Returns the first failing step, or null.
+ */
+export function runChecked(kernel: Kernel, calls: readonly KernelCall[], logOn = true): StepFailure | null {
+  for (let step = 0; step < calls.length; step++) {
+    const call = calls[step]!;
+    const before = kernel.snapshot();
+    let r: ApplyResult;
+    try {
+      r = kernel.apply(structuredClone(call));
+    } catch (e) {
+      return { step, call, problems: [`apply threw: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`] };
+    }
+    const problems = checkStep(kernel, call, before, r, logOn);
+    if (problems.length) return { step, call, ret: r.ret, problems };
+  }
+  return null;
+}
+
+export function formatFailure(f: StepFailure, calls: readonly KernelCall[]): string {
+  return [
+    `call ${f.step} ${JSON.stringify(f.call)}${f.ret !== undefined ? ` = ${f.ret}` : ''}:`,
+    ...f.problems.map((p) => `  - ${p}`),
+    'sequence:',
+    ...calls.slice(0, f.step + 1).map((c, i) => `  ${i}: ${JSON.stringify(c)}`),
+  ].join('\n');
+}
+
+/** Run `calls` on a fresh kernel of `version`, checking every step, then tear down
+ * (every process exits, every pin is unlinked) and check that nothing is left. Returns
+ * what went wrong, or null. */
+export function checkSequence(version: string, calls: readonly KernelCall[]): string | null {
+  const kernel = new Kernel({ version });
+  const failure = runChecked(kernel, calls);
+  if (failure) return formatFailure(failure, calls);
+  const broken: string[] = [];
+  const bad = teardown(kernel, (what) => {
+    if (!broken.length) broken.push(...checkInvariants(kernel).map((e) => `after ${what}: ${e}`));
+  });
+  bad.push(...broken);
+  if (bad.length) return `teardown: ${bad.join('; ')}\nsequence:\n${calls.map((c, i) => `  ${i}: ${JSON.stringify(c)}`).join('\n')}`;
+  const left = leftAfterTeardown(kernel);
+  if (left.length) return `after teardown:\n  ${left.join('\n  ')}\nsequence:\n${calls.map((c, i) => `  ${i}: ${JSON.stringify(c)}`).join('\n')}`;
+  return null;
+}

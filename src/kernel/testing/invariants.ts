@@ -1,0 +1,325 @@
+/**
+ * Invariants of the kernel model, checked from its internal structures
+ * (`kernel.internals`) without trusting its counters.
+ *
+ * Every holder of every object is found by walking what holds references in Linux: the fd
+ * tables of live processes (each slot holds one `f_count` of an open file; each open BPF
+ * file holds one reference of its object), the pins reachable from `/` (each holds one
+ * reference, and one `usercnt` of a map), links (each holds its program) and programs
+ * (each holds one `refcnt` of every map it uses). The counters are then compared with
+ * what was found, and the model's tables (`files`, `progs`, `maps`, `links`, the idrs, the
+ * attach points) with the set of reachable objects: anything alive that nothing holds is a
+ * leak; anything held that was freed is a use-after-free.
+ *
+ * `checkInvariants` returns a list of violations (empty = ok); `assertEmptyAfterTeardown`
+ * throws unless the kernel holds nothing at all.
+ */
+import type { Kernel } from '../kernel';
+import type { BpfLink, BpfMap, BpfProg, BpfObject, OpenFile } from '../objects';
+import type { KernelState } from '../state';
+import type { Idr } from '../idr';
+import type { Inode } from '../vfs';
+
+/** Who holds what, found by walking the holders. */
+interface Holders {
+  /** Open files reachable from fd slots, with the number of slots pointing at each. */
+  fileSlots: Map<OpenFile, number>;
+  /** Pins reachable from the root, by the object they hold. */
+  pins: Map<BpfObject, number>;
+  links: Set<BpfLink>;
+  progs: Set<BpfProg>;
+  maps: Set<BpfMap>;
+  /** Open files per object. */
+  objFiles: Map<BpfObject, number>;
+  /** Live links per program. */
+  progLinks: Map<BpfProg, number>;
+  /** Live programs using each map. */
+  mapProgs: Map<BpfMap, number>;
+}
+
+function bump<K>(m: Map<K, number>, k: K): void {
+  m.set(k, (m.get(k) ?? 0) + 1);
+}
+
+function name(o: BpfObject): string {
+  return `${o.kind}#${o.oid}${o.id ? ` (id ${o.id})` : ''}`;
+}
+
+/** Every live entry of the file-system tree, from `/`, following mounts. */
+function walkTree(k: KernelState, errs: string[], onPin: (pin: Inode, path: string) => void): void {
+  const seen = new Set<Inode>();
+  const visit = (dir: Inode, path: string): void => {
+    if (seen.has(dir)) {
+      errs.push(`vfs: ${path || '/'} is reachable twice (a cycle or a shared directory)`);
+      return;
+    }
+    seen.add(dir);
+    if (dir.dead) errs.push(`vfs: ${path || '/'} is reachable but dead`);
+    if (dir.kind !== 'dir' || !dir.children) {
+      errs.push(`vfs: ${path || '/'} is walked as a directory but is not one`);
+      return;
+    }
+    for (const [n, child] of dir.children) {
+      const p = `${path}/${n}`;
+      if (child.name !== n) errs.push(`vfs: ${p} is named "${child.name}" in its inode`);
+      if (child.parent !== dir) errs.push(`vfs: ${p}: its parent pointer is not the directory holding it`);
+      if (child.fs !== dir.fs) errs.push(`vfs: ${p} is on another file system than its directory`);
+      if (child.dead) errs.push(`vfs: ${p} is in its directory but dead`);
+      if (child.kind === 'pin') {
+        if (child.children) errs.push(`vfs: pin ${p} has directory entries`);
+        if (child.mounted) errs.push(`vfs: pin ${p} is a mount point`);
+        onPin(child, p);
+        continue;
+      }
+      if (child.obj) errs.push(`vfs: directory ${p} holds an object`);
+      visit(child.mounted ? child.mounted.root : child, p);
+    }
+  };
+  visit(k.vfs.root.mounted ? k.vfs.root.mounted.root : k.vfs.root, '');
+}
+
+function findHolders(k: KernelState, errs: string[]): Holders {
+  const h: Holders = {
+    fileSlots: new Map(), pins: new Map(), links: new Set(), progs: new Set(), maps: new Set(),
+    objFiles: new Map(), progLinks: new Map(), mapProgs: new Map(),
+  };
+  // fd tables
+  for (const [pid, p] of k.processes) {
+    if (p.pid !== pid) errs.push(`process table: key ${pid} holds pid ${p.pid}`);
+    for (let fd = 0; fd < p.fds.length; fd++) {
+      const s = p.fds[fd];
+      if (s) bump(h.fileSlots, s.file);
+    }
+  }
+  const holdObj = (o: BpfObject, by: string): void => {
+    if (o.freed) errs.push(`${by} refers to freed ${name(o)}`);
+    if (o.kind === 'link') h.links.add(o);
+    else if (o.kind === 'prog') h.progs.add(o);
+    else h.maps.add(o);
+  };
+  for (const f of h.fileSlots.keys()) {
+    const t = f.target;
+    if (t.kind === 'prog' || t.kind === 'map' || t.kind === 'link') {
+      bump(h.objFiles, t);
+      holdObj(t, `open file#${f.oid}`);
+    }
+  }
+  // pins
+  walkTree(k, errs, (pin, path) => {
+    const o = pin.obj;
+    if (!o) {
+      errs.push(`vfs: pin ${path} holds nothing`);
+      return;
+    }
+    if (pin.fs.type !== 'bpf') errs.push(`vfs: pin ${path} is not on a BPF FS`);
+    if (o.kind === 'link' && !o.isLink) errs.push(`vfs: pin ${path} holds a pre-5.7 attachment, which cannot be pinned`);
+    bump(h.pins, o);
+    holdObj(o, `pin ${path}`);
+  });
+  // links hold their programs
+  for (const l of h.links) {
+    bump(h.progLinks, l.prog);
+    holdObj(l.prog, `link#${l.oid}`);
+  }
+  // programs hold their maps
+  for (const p of h.progs) {
+    const seen = new Set<BpfMap>();
+    for (const m of p.usedMaps) {
+      if (seen.has(m)) errs.push(`${name(p)} lists ${name(m)} twice in used_maps`);
+      seen.add(m);
+      bump(h.mapProgs, m);
+      holdObj(m, name(p));
+    }
+  }
+  return h;
+}
+
+/** The entries of an idr, walked with `nextAfter` as BPF_*_GET_NEXT_ID does. */
+function idrEntries<T>(idr: Idr<T>, errs: string[], what: string): Map<number, T> {
+  const out = new Map<number, T>();
+  let id = 0;
+  for (;;) {
+    const next = idr.nextAfter(id);
+    if (next === undefined) break;
+    if (next <= id) {
+      errs.push(`${what} idr: nextAfter(${id}) = ${next} does not advance`);
+      break;
+    }
+    const o = idr.find(next);
+    if (o === undefined) errs.push(`${what} idr: nextAfter gives ${next} but find(${next}) is empty`);
+    else out.set(next, o);
+    id = next;
+    if (out.size > idr.size) {
+      errs.push(`${what} idr: walk yields more than size (${idr.size}) entries`);
+      break;
+    }
+  }
+  if (out.size !== idr.size) errs.push(`${what} idr: size ${idr.size} but ${out.size} entries reachable by nextAfter`);
+  return out;
+}
+
+function checkTable<T extends BpfObject>(errs: string[], what: string, table: Map<number, T>, reachable: Set<T>, idr: Idr<T>,
+  wantsId: (o: T) => boolean): void {
+  for (const [oid, o] of table) {
+    if (o.oid !== oid) errs.push(`${what} table: key ${oid} holds ${name(o)}`);
+    if (o.freed) errs.push(`${what} table holds freed ${name(o)}`);
+    if (!reachable.has(o)) errs.push(`${name(o)} is alive (refcnt ${o.refcnt}) but nothing holds it: leaked`);
+  }
+  for (const o of reachable) {
+    if (table.get(o.oid) !== o) errs.push(`${name(o)} is held but missing from the ${what} table${o.freed ? ' (freed)' : ''}`);
+  }
+  // ids: every live object that should have an id has one, mapped to it; nothing else is in the idr
+  const ids = new Map<number, T>();
+  for (const o of reachable) {
+    if (o.freed) continue;
+    if (!wantsId(o)) {
+      if (o.id !== 0) errs.push(`${name(o)} has id ${o.id} but objects of its kind have none on this release`);
+      continue;
+    }
+    if (!Number.isInteger(o.id) || o.id <= 0) {
+      errs.push(`${name(o)} has no valid id (${o.id})`);
+      continue;
+    }
+    const dup = ids.get(o.id);
+    if (dup) errs.push(`${name(o)} and ${name(dup)} share id ${o.id}`);
+    ids.set(o.id, o);
+  }
+  const inIdr = idrEntries(idr, errs, what);
+  for (const [id, o] of inIdr) {
+    if (ids.get(id) !== o) errs.push(`${what} idr: id ${id} maps to ${name(o)}${o.freed ? ', which is freed' : ', which is not the live object with that id'}`);
+  }
+  for (const [id, o] of ids) if (!inIdr.has(id)) errs.push(`${name(o)}: id ${id} is not in the ${what} idr`);
+}
+
+function checkAttachPoints(k: KernelState, errs: string[], h: Holders): void {
+  /** Attach point entries per link. */
+  const where = new Map<BpfLink, string[]>();
+  const note = (l: BpfLink, at: string, ok: boolean): void => {
+    const list = where.get(l) ?? [];
+    list.push(at);
+    where.set(l, list);
+    if (!ok) errs.push(`${name(l)} is listed at ${at} but its target is elsewhere`);
+    if (!l.attached) errs.push(`${name(l)} is listed at ${at} but not marked attached`);
+    if (l.freed) errs.push(`freed ${name(l)} is still listed at ${at}`);
+    if (!h.links.has(l)) errs.push(`${name(l)} is listed at ${at} but held by no open file or pin`);
+  };
+  for (const [tp, s] of k.tracepoints) {
+    if (s.links.length === 0) errs.push(`tracepoint:${tp} has an empty probe list left behind`);
+    for (const l of s.links) note(l, `tracepoint:${tp}`, l.target.kind === 'tracepoint' && l.target.name === tp);
+  }
+  for (const [func, t] of k.trampolines) {
+    if (t.func !== func) errs.push(`trampoline table: key ${func} holds the trampoline of ${t.func}`);
+    const n = t.fentry.length + t.fmodRet.length + t.fexit.length;
+    if (n === 0) errs.push(`function:${func} has an empty trampoline left behind`);
+    const lists: [string, BpfLink[], number[]][] = [['fentry', t.fentry, [24, 27]], ['fmod_ret', t.fmodRet, [26]], ['fexit', t.fexit, [25]]];
+    for (const [kind, list, types] of lists)
+      for (const l of list)
+        note(l, `function:${func}/${kind}`, l.target.kind === 'trampoline' && l.target.func === func && types.includes(l.attachType));
+  }
+  for (const [l, at] of where) if (at.length > 1) errs.push(`${name(l)} is listed ${at.length} times: ${at.join(', ')}`);
+  for (const l of h.links) if (l.attached && !where.has(l)) errs.push(`${name(l)} is marked attached but is on no attach point`);
+}
+
+/** Check every invariant; returns the violations (empty: all hold). */
+export function checkInvariants(kernel: Kernel): string[] {
+  const k = kernel.internals;
+  const errs: string[] = [];
+  const h = findHolders(k, errs);
+
+  // open files: f_count = fd slots; the file table is exactly the files some slot points at
+  for (const [f, slots] of h.fileSlots) {
+    if (f.fCount !== slots) errs.push(`file#${f.oid} "${f.name}": f_count ${f.fCount}, but ${slots} fd slot(s) point at it`);
+    if (k.files.get(f.oid) !== f) errs.push(`file#${f.oid} "${f.name}" is in an fd table but not in the file table (released?)`);
+  }
+  for (const [oid, f] of k.files) {
+    if (f.oid !== oid) errs.push(`file table: key ${oid} holds file#${f.oid}`);
+    if (!h.fileSlots.has(f)) errs.push(`file#${f.oid} "${f.name}" (f_count ${f.fCount}) is in the file table but no fd points at it: leaked`);
+  }
+
+  // reference counts
+  for (const p of h.progs) {
+    const files = h.objFiles.get(p) ?? 0;
+    const pins = h.pins.get(p) ?? 0;
+    const links = h.progLinks.get(p) ?? 0;
+    if (p.refcnt !== files + pins + links)
+      errs.push(`${name(p)}: refcnt ${p.refcnt}, but held by ${files} file(s) + ${pins} pin(s) + ${links} link(s)`);
+  }
+  for (const m of h.maps) {
+    const files = h.objFiles.get(m) ?? 0;
+    const pins = h.pins.get(m) ?? 0;
+    const progs = h.mapProgs.get(m) ?? 0;
+    if (m.refcnt !== files + pins + progs)
+      errs.push(`${name(m)}: refcnt ${m.refcnt}, but held by ${files} file(s) + ${pins} pin(s) + ${progs} prog(s)`);
+    if (m.usercnt !== files + pins)
+      errs.push(`${name(m)}: usercnt ${m.usercnt}, but held by ${files} file(s) + ${pins} pin(s)`);
+  }
+  for (const l of h.links) {
+    const files = h.objFiles.get(l) ?? 0;
+    const pins = h.pins.get(l) ?? 0;
+    if (l.refcnt !== files + pins) errs.push(`${name(l)}: refcnt ${l.refcnt}, but held by ${files} file(s) + ${pins} pin(s)`);
+  }
+
+  // tables and ids: exactly the reachable objects
+  checkTable(errs, 'prog', k.progs, h.progs, k.progIdr, () => true);
+  checkTable(errs, 'map', k.maps, h.maps, k.mapIdr, () => true);
+  checkTable(errs, 'link', k.links, h.links, k.linkIdr, (l) => l.isLink && k.since(508));
+
+  checkAttachPoints(k, errs, h);
+  return errs;
+}
+
+/** What is left in a kernel that should hold nothing (every process exited, every pin
+ * unlinked): empty list = nothing. */
+export function leftAfterTeardown(kernel: Kernel): string[] {
+  const k = kernel.internals;
+  const left: string[] = [...checkInvariants(kernel)];
+  const n = (what: string, size: number): void => {
+    if (size) left.push(`${size} ${what} left`);
+  };
+  n('process(es)', k.processes.size);
+  n('open file(s)', k.files.size);
+  n('prog(s)', k.progs.size);
+  n('map(s)', k.maps.size);
+  n('link(s)', k.links.size);
+  n('prog id(s)', k.progIdr.size);
+  n('map id(s)', k.mapIdr.size);
+  n('link id(s)', k.linkIdr.size);
+  n('tracepoint(s) with probes', k.tracepoints.size);
+  n('trampoline(s)', k.trampolines.size);
+  const pins: string[] = [];
+  walkTree(k, left, (_pin, path) => pins.push(path));
+  if (pins.length) left.push(`pins left: ${pins.join(', ')}`);
+  return left;
+}
+
+/** Throw unless nothing is left (see `leftAfterTeardown`). */
+export function assertEmptyAfterTeardown(kernel: Kernel): void {
+  const left = leftAfterTeardown(kernel);
+  if (left.length) throw new Error(`kernel not empty after teardown:\n  ${left.join('\n  ')}`);
+}
+
+/**
+ * Release everything: exit every process, then (as a fresh process) unlink every pin and
+ * remove every directory of the BPF FS, deepest first, and exit. Returns the calls that
+ * did not return 0 (empty: all went as expected).
+ */
+export function teardown(kernel: Kernel, after?: (what: string) => void): string[] {
+  const bad: string[] = [];
+  const run = (what: string, ret: number): void => {
+    if (ret !== 0) bad.push(`${what} = ${ret}`);
+    after?.(what);
+  };
+  for (const p of kernel.snapshot().processes) run(`exit(${p.pid})`, kernel.exit(p.pid));
+  const pid = kernel.spawn('teardown');
+  if (pid <= 0) return [...bad, `spawn("teardown") = ${pid}`];
+  after?.('spawn("teardown")');
+  const entries = [...kernel.snapshot().bpffs]
+    .filter((e) => e.path !== '/sys/fs/bpf')
+    .sort((a, b) => b.path.split('/').length - a.path.split('/').length || (a.path < b.path ? 1 : -1));
+  for (const e of entries) {
+    if (e.kind === 'pin') run(`unlink(${e.path})`, kernel.unlink(pid, e.path));
+    else run(`rmdir(${e.path})`, kernel.rmdir(pid, e.path));
+  }
+  run(`exit(${pid})`, kernel.exit(pid));
+  return bad;
+}
