@@ -76,8 +76,9 @@ export function normalizeTrace(calls: readonly KernelCall[], results: readonly T
   const id = renumberer();
   const mask = opts.maskVolatile ?? true;
   return results.map((r, i) => {
+    // Pids: the processes spawn and fork created, in that order (the calls' own pid fields
+    // are the model's numbers in both traces, so they are not renumbered).
     const call = calls[i];
-    if (call && 'pid' in call) id('pid', call.pid);
     const out: TraceEntry = { ret: r.ret };
     if (call && (call.call === 'spawn' || call.call === 'fork')) out.ret = id('pid', r.ret);
     if (r.attr) out.attr = normalizeAttr(call?.call === 'bpf' ? call.cmd : '', r.attr, id, mask);

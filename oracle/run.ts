@@ -81,6 +81,7 @@ export class Run {
         return notComparable ? { ret: 0, ran, notComparable } : { ret: 0, ran };
       }
       case 'bpf': return this.bpf(t.realPid(call.pid), call.cmd, call.attr);
+      default: return { ret: -22, notComparable: `unknown call ${JSON.stringify(call)}` };
     }
   }
 
@@ -92,7 +93,7 @@ export class Run {
   }
 
   /** One bpf() in process `pid`; BPF_OBJ_GET_INFO_BY_FD first asks the fd's kind. */
-  async call(pid: number, cmd: string, attr: BpfAttr): Promise<{ ret: number; out: BpfAttr; notComparable?: string }> {
+  async call(pid: number, cmd: string | number, attr: BpfAttr): Promise<{ ret: number; out: BpfAttr; notComparable?: string }> {
     let kind: FdKind = 'other';
     if (cmd === 'BPF_OBJ_GET_INFO_BY_FD' && typeof attr.bpf_fd === 'number') {
       const link = Buffer.from((await this.helper.request(`w ${pid} fdkind ${attr.bpf_fd}`)).split(' ')[1] ?? '', 'hex').toString();
@@ -110,9 +111,9 @@ export class Run {
   }
 
   private async bpf(pid: number, cmdIn: string, attrIn: BpfAttr): Promise<Omit<RealCallResult, 'ms' | 'settleMs'>> {
-    const cmd = typeof cmdIn === 'number' ? BPF_CMD[cmdIn] ?? cmdIn : cmdIn;
+    const cmd = typeof cmdIn === 'number' ? BPF_CMD[cmdIn] ?? '' : String(cmdIn);
     const attr = this.translate(cmd, attrIn);
-    const { ret, out, notComparable } = await this.call(pid, cmd, attr);
+    const { ret, out, notComparable } = await this.call(pid, cmd || cmdIn, attr);
     const res: Omit<RealCallResult, 'ms' | 'settleMs'> = { ret, attr: { ...attr, ...out } };
     if (notComparable) return { ...res, notComparable: `${cmd}: ${notComparable}` };
     const type = nameOf(BPF_PROG_TYPE, attr.prog_type);

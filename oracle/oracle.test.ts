@@ -1,0 +1,117 @@
+/**
+ * The oracle itself: runs are isolated and leave nothing behind, the uapi tables match
+ * the running kernel's BTF, normalization, and odd input that must not break a run.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { expect, it } from 'vitest';
+import type { KernelCall } from '../src/kernel/call';
+import { vmlinuxBtf } from './btf';
+import { Helper } from './native';
+import { hideBpffsPreload, normalizeTrace } from './normalize';
+import { runOnRealKernel } from './realKernel';
+import { as, describeReal, SYS_ENTER, spawn, TIMEOUT } from './testing';
+import { BPF_ATTACH_TYPE, BPF_CMD, BPF_LINK_TYPE, BPF_MAP_TYPE, BPF_PROG_TYPE } from './uapi';
+
+const p = as(100);
+
+function hostCgroup2(): string {
+  const line = readFileSync('/proc/self/mountinfo', 'utf8').split('\n').find((l) => / - cgroup2 /.test(l) && l.split(' ')[3] === '/');
+  const self = readFileSync('/proc/self/cgroup', 'utf8').split('\n').find((l) => l.startsWith('0::'))!.slice(3);
+  return `${line!.split(' ')[4]}${self === '/' ? '' : self}`;
+}
+
+describeReal('the oracle on the real kernel', () => {
+  it('isolation: a fresh bpffs and cgroup root, lo/eth0/veth1; nothing of the run left afterwards', async () => {
+    const mountsBefore = readFileSync('/proc/self/mountinfo', 'utf8');
+    const run = await runOnRealKernel([
+      spawn('a'),
+      p.open('/sys/fs/cgroup/x'), // no cgroup of the host is visible
+      p.mkdir('/sys/fs/cgroup/x'),
+      p.mkdir('/sys/fs/bpf/dir'),
+      p.bpf('BPF_PROG_LOAD', { prog_type: 'BPF_PROG_TYPE_RAW_TRACEPOINT' }), // fd 3
+      p.bpf('BPF_MAP_CREATE', { map_type: 'BPF_MAP_TYPE_ARRAY', key_size: 4, value_size: 4, max_entries: 1 }), // fd 4
+      p.bpf('BPF_RAW_TRACEPOINT_OPEN', { name: 'sys_enter', prog_fd: 3 }), // fd 5
+      p.bpf('BPF_OBJ_PIN', { bpf_fd: 5, pathname: '/sys/fs/bpf/dir/link' }),
+      p.bpf('BPF_LINK_CREATE', { prog_fd: 3, target_ifindex: 4, attach_type: 'BPF_XDP' }), // no ifindex 4: EINVAL
+      p.fork(),
+    ]);
+    expect(run.results.map((r) => r.ret).slice(1, 9)).toEqual([-2, 0, 0, 3, 4, 5, 0, -22]);
+    expect(hideBpffsPreload(run.bpffs)).toEqual([{ path: '/sys/fs/bpf/dir', kind: 'dir' }, { path: '/sys/fs/bpf/dir/link', kind: 'link' }]);
+    expect(readFileSync('/proc/self/mountinfo', 'utf8')).toBe(mountsBefore);
+    expect(readdirSync(hostCgroup2()).filter((d) => d.startsWith('bpf-oracle-'))).toEqual([]);
+    // Every object of the run is gone (a fresh helper walks the kernel's id spaces).
+    const { helper } = await Helper.start();
+    try {
+      for (const [cmd, obj] of [[11, run.results[4]!.object!], [12, run.results[5]!.object!], [31, run.results[6]!.object!]] as const) {
+        let reply = '';
+        for (let i = 0; i < 100 && (reply = await helper.request(`ids ${cmd} ${obj.id} ${obj.id}`)) !== 'ids'; i++) await new Promise((r) => setTimeout(r, 20));
+        expect(reply, `${obj.kind} ${obj.id}`).toBe('ids');
+      }
+    } finally {
+      await helper.close();
+    }
+  }, TIMEOUT);
+
+  it('odd input comes back as errnos or not-comparable marks, never as a broken run', async () => {
+    const calls: KernelCall[] = [
+      spawn('odd'),
+      { call: 'close', pid: 555, fd: 3 }, // no such process
+      { call: 'exit', pid: 555 },
+      { call: 'fork', pid: 555 },
+      p.close(-1),
+      p.close(100000),
+      p.bpf('BPF_PROG_LOAD', { prog_type: 'BPF_PROG_TYPE_NOPE' }),
+      p.bpf('BPF_PROG_LOAD', { prog_type: 0 }),
+      p.bpf('BPF_OBJ_PIN', { bpf_fd: 3, pathname: '/sys/fs/bpf/x', no_such_field: 1 }),
+      { call: 'bpf', pid: 100, cmd: 999 as unknown as string, attr: {} },
+      p.bpf('BPF_PROG_LOAD', { prog_type: 'BPF_PROG_TYPE_RAW_TRACEPOINT', prog_name: 'a_name_that_is_too_long' }),
+      p.open('/nonexistent'),
+      { call: 'trigger', event: 'cgroup:/sys/fs/cgroup/none:BPF_CGROUP_INET_EGRESS' },
+      { call: 'trigger', event: 'xdp:eth9' },
+      { call: 'trigger', event: 'nonsense' },
+      SYS_ENTER,
+    ];
+    const run = await runOnRealKernel(calls);
+    expect(run.results.map((r) => r.ret).slice(1)).toEqual([-3, -3, -3, -9, -9, -22, -22, -22, -22, -22, -2, 0, 0, 0, 0]);
+    expect(run.results.map((r) => !!r.notComparable).slice(1)).toEqual([false, false, false, false, false, true, false, true,
+      false, false, false, false, false, true, false]);
+    expect(run.notComparable).toBe(3);
+  }, TIMEOUT);
+});
+
+it.skipIf(!existsSync('/sys/kernel/btf/vmlinux'))('the uapi tables are the running kernel\'s (vmlinux BTF enums)', () => {
+  const btf = vmlinuxBtf();
+  const check = (enumName: string, table: readonly string[]): void => {
+    const t = btf.types[btf.find('ENUM', enumName)]!;
+    for (const { name, value } of t.enumValues!) {
+      if (name.startsWith('__MAX') || name.endsWith('_DEPRECATED') || name === 'BPF_PROG_RUN') continue;
+      expect(table[value], `${enumName} ${name}`).toBe(name);
+    }
+  };
+  check('bpf_cmd', BPF_CMD);
+  check('bpf_prog_type', BPF_PROG_TYPE);
+  check('bpf_map_type', BPF_MAP_TYPE);
+  check('bpf_attach_type', BPF_ATTACH_TYPE);
+  check('bpf_link_type', BPF_LINK_TYPE);
+  expect(btf.types[btf.find('UNION', 'bpf_attr')]!.size).toBe(168);
+  expect(btf.find('TYPEDEF', 'btf_trace_sys_enter')).toBeGreaterThan(0);
+});
+
+it('normalize: pids and ids by first appearance, ran sorted, volatile info masked', () => {
+  const calls: KernelCall[] = [spawn('a'), p.bpf('BPF_OBJ_GET_INFO_BY_FD', { bpf_fd: 3, info: {} }), SYS_ENTER,
+    { call: 'fork', pid: 100 }, p.bpf('BPF_LINK_GET_FD_BY_ID', { link_id: 7 })];
+  const real = normalizeTrace(calls, [
+    { ret: 4242 },
+    { ret: 0, attr: { bpf_fd: 3, info: { type: 'BPF_PROG_TYPE_RAW_TRACEPOINT', id: 90, tag: 'x', map_ids: [40], load_time: 5, run_cnt: 77, run_time_ns: 3, jited_prog_len: 30 } } },
+    { ret: 0, ran: [95, 90, 95] },
+    { ret: 4250 },
+    { ret: 5, attr: { link_id: 33 } },
+  ]);
+  expect(real[0]!.ret).toBe(1);
+  expect(real[1]!.attr!.info).toEqual({ type: 'BPF_PROG_TYPE_RAW_TRACEPOINT', id: 1, tag: 'x', map_ids: [1], load_time: 'positive',
+    run_cnt: 'machine-wide', run_time_ns: 'positive', jited_prog_len: 'jit' });
+  expect(real[2]!.ran).toEqual([1, 2, 2]);
+  expect(real[3]!.ret).toBe(2);
+  expect(real[4]!.attr).toEqual({ link_id: 1 });
+  expect(hideBpffsPreload(['/sys/fs/bpf/maps.debug', '/sys/fs/bpf/progs.debug', '/sys/fs/bpf/a/maps.debug'])).toEqual(['/sys/fs/bpf/a/maps.debug']);
+});
