@@ -11,6 +11,7 @@ import type { BpfObject, Process } from './objects';
 import { linkInc, linkPut, mapInc, mapPutWithUref, progInc, progPut } from './refs';
 import { describe, fail, type KernelState } from './state';
 import { FLAG_VALUES } from './uapi';
+import { cgroupBpfRelease, newCgroup } from './cgroup';
 import { AT_FDCWD, isWalkError, type Inode, type WalkError } from './vfs';
 
 export const OBJ_FIELDS: readonly FieldSpec[] = [
@@ -122,6 +123,7 @@ export function sysMkdir(k: KernelState, p: Process, path: unknown): number {
   if (isWalkError(existing)) walkFail(existing, 'lookup');
   if (existing) fail(Errno.EEXIST, 'vfs_mkdir', `"${String(path)}" already exists`);
   const d = k.vfs.mkdirIn(w.dir, w.last, 0o755);
+  if (d.fs.type === 'cgroup2') newCgroup(k, d, w.dir.cgroup ?? null);
   const kind = d.fs.type === 'cgroup2' ? 'cgroup' : d.fs.type === 'bpf' ? 'BPF FS directory' : 'directory';
   k.emit('fs', d.fs.type === 'cgroup2' ? 'cgroup_mkdir' : d.fs.type === 'bpf' ? 'bpf_mkdir' : 'vfs_mkdir', `pid ${p.pid} created the ${kind} ${k.vfs.pathOf(d)}`, { pid: p.pid });
   return 0;
@@ -146,8 +148,11 @@ export function sysRmdir(k: KernelState, p: Process, path: unknown): number {
   if (!e.inode) fail(Errno.ENOENT, 'do_rmdir', `"${String(path)}" does not exist`);
   if (e.inode.kind !== 'dir') fail(Errno.ENOTDIR, 'may_delete', `"${String(path)}" is not a directory`);
   if (isMountRoot(e.inode)) fail(Errno.EBUSY, 'vfs_rmdir', `"${String(path)}" is a mount point`);
+  const cg = e.inode.cgroup;
+  if (cg && e.inode.children!.size > 0) fail(Errno.EBUSY, 'cgroup_destroy_locked', `cgroup "${String(path)}" has child cgroups`);
   if (e.inode.children!.size > 0) fail(Errno.ENOTEMPTY, 'simple_rmdir', `"${String(path)}" is not empty`);
   const where = k.vfs.pathOf(e.inode);
+  if (cg) cgroupBpfRelease(k, cg);
   k.vfs.detach(e.inode);
   k.emit('fs', e.inode.fs.type === 'cgroup2' ? 'cgroup_rmdir' : 'simple_rmdir', `pid ${p.pid} removed the directory ${where}`, { pid: p.pid });
   return 0;

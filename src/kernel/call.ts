@@ -23,12 +23,20 @@ export type KernelCall =
   | { call: 'unlink'; pid: number; path: string }
   | { call: 'rename'; pid: number; from: string; to: string }
   | { call: 'bpf'; pid: number; cmd: string; attr: BpfAttr }
-  | { call: 'trigger'; event: string };
+  | { call: 'trigger'; event: string }
+  /** The legacy XDP attach `ip link set dev DEV xdp ...` performs (RTM_SETLINK, IFLA_XDP):
+   * `prog_fd` -1 detaches; `expected_fd` is read with XDP_FLAGS_REPLACE. */
+  | { call: 'netlinkXdpAttach'; pid: number; ifindex: number; prog_fd: number; flags?: number | string[]; expected_fd?: number }
+  /** `ip link add NAME type veth peer name PEER` (RTM_NEWLINK): a veth pair, both up. */
+  | { call: 'netlinkVethAdd'; pid: number; name: string; peer: string }
+  /** `ip link del NAME` (RTM_DELLINK): a veth end takes its peer with it. */
+  | { call: 'netlinkLinkDel'; pid: number; name: string };
 
 export type KernelCallName = KernelCall['call'];
 
 export const KERNEL_CALL_NAMES: readonly KernelCallName[] = [
   'spawn', 'fork', 'exit', 'close', 'dup', 'open', 'mkdir', 'rmdir', 'unlink', 'rename', 'bpf', 'trigger',
+  'netlinkXdpAttach', 'netlinkVethAdd', 'netlinkLinkDel',
 ];
 
 /** What one `apply` did. `ret` is what the raw syscall returns: >= 0, or -errno.

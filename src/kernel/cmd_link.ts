@@ -10,11 +10,20 @@ import { Errno } from './errno';
 import { fget } from './fdtable';
 import { rawTpAttach, tracingAttach } from './link';
 import type { BpfLink, BpfProg, Process } from './objects';
-import { fail, type KernelState } from './state';
-import { BPF_ATTACH_TYPE, BPF_PROG_TYPE, FLAG_VALUES } from './uapi';
+import { anchorResolver, cgroupFromFd } from './cmd_attach';
+import { cgroupAttachInfo, cgroupBpfAttach, cgroupLinkRelease, cgroupPath, cgroupRevision } from './cgroup';
+import { createLink } from './link';
+import { devXdpAttach, xdpLinkRelease, xdpMode } from './netdev';
+import { progPut } from './refs';
+import { describe, fail, linkKey, progKey, type KernelState } from './state';
+import { BPF_ATTACH_TYPE, BPF_LINK_TYPE, BPF_PROG_TYPE, FLAG_VALUES } from './uapi';
 
 const T = (name: string): number => BPF_PROG_TYPE.indexOf(name as (typeof BPF_PROG_TYPE)[number]);
 const A = (name: string): number => BPF_ATTACH_TYPE.indexOf(name as (typeof BPF_ATTACH_TYPE)[number]);
+const L = (name: string): number => BPF_LINK_TYPE.indexOf(name as (typeof BPF_LINK_TYPE)[number]);
+const CGROUP_PROG_TYPES = new Set(['BPF_PROG_TYPE_CGROUP_SKB', 'BPF_PROG_TYPE_CGROUP_SOCK', 'BPF_PROG_TYPE_CGROUP_SOCK_ADDR',
+  'BPF_PROG_TYPE_SOCK_OPS', 'BPF_PROG_TYPE_CGROUP_DEVICE', 'BPF_PROG_TYPE_CGROUP_SYSCTL', 'BPF_PROG_TYPE_CGROUP_SOCKOPT']);
+const EAT_MUST_MATCH = new Set(['BPF_PROG_TYPE_CGROUP_SOCK', 'BPF_PROG_TYPE_CGROUP_SOCK_ADDR', 'BPF_PROG_TYPE_CGROUP_SOCKOPT', 'BPF_PROG_TYPE_SK_LOOKUP']);
 
 /** `bpf_prog_get(fd)`: EBADF for an empty slot, EINVAL for a file that is not a program. */
 export function progFromFd(p: Process, fd: number, fn = '__bpf_prog_get'): BpfProg {
@@ -72,18 +81,56 @@ function progTypeOfAttachType(at: number): number {
   return -1;
 }
 
+/** `cgroup_bpf_link_attach`. */
+function cgroupLinkAttach(k: KernelState, p: Process, prog: BpfProg, attachType: number, flags: number, attr: BpfAttr): number {
+  const F = FLAG_VALUES;
+  const mask = k.since(617) ? F.BPF_F_ID | F.BPF_F_BEFORE | F.BPF_F_AFTER | F.BPF_F_PREORDER | F.BPF_F_LINK : k.since(615) ? F.BPF_F_PREORDER : 0;
+  if (flags & ~mask) fail(Errno.EINVAL, 'cgroup_bpf_link_attach', `flags 0x${flags.toString(16)} are not taken by cgroup links (a link is always BPF_F_ALLOW_MULTI)`);
+  const cg = cgroupFromFd(k, p, fdField(attr, 'target_fd'));
+  const sub = subAttr(attr, 'cgroup');
+  const target = { kind: 'cgroup' as const, cgroup: cg, path: cgroupPath(k, cg), attachType };
+  return createLink(k, p, prog, L('BPF_LINK_TYPE_CGROUP'), attachType, target, 0, undefined, (l) => cgroupBpfAttach(k, cg, {
+    prog: null, link: l, replaceProg: null, atype: attachType, flags: F.BPF_F_ALLOW_MULTI | flags,
+    anchor: anchorResolver(k, p, flags, fdField(sub, 'relative_fd'), u32(sub, 'relative_id'), true),
+    revision: u32(sub, 'expected_revision'), pid: p.pid, comm: p.comm,
+  }));
+}
+
+/** `bpf_xdp_link_attach`. */
+function xdpLinkAttach(k: KernelState, p: Process, prog: BpfProg, flags: number, attr: BpfAttr): number {
+  const ifindex = u32(attr, 'target_ifindex') || u32(attr, 'target_fd');
+  const dev = k.netdevs.get(ifindex);
+  if (!dev) fail(Errno.EINVAL, 'bpf_xdp_link_attach', `no network device with ifindex ${ifindex}`);
+  const target = { kind: 'xdp' as const, dev, ifname: dev.name, mode: xdpMode(dev, flags) };
+  return createLink(k, p, prog, L('BPF_LINK_TYPE_XDP'), A('BPF_XDP'), target, 0, undefined,
+    (l) => devXdpAttach(k, dev, { link: l, newProg: null, oldProg: null, flags, pid: p.pid, comm: p.comm }));
+}
+
 export function bpfLinkCreate(k: KernelState, p: Process, attr: BpfAttr): number {
   checkAttr(k, 'BPF_LINK_CREATE', attr, LINK_CREATE_FIELDS);
   const attachType = enumField(attr, 'attach_type', BPF_ATTACH_TYPE);
-  flagsField(attr, 'flags');
+  const flags = flagsField(attr, 'flags');
   const prog = progFromFd(p, fdField(attr, 'prog_fd'));
   const fn = 'link_create';
   const type = prog.type;
+  const typeName = BPF_PROG_TYPE[type] ?? '';
+  if (EAT_MUST_MATCH.has(typeName) && prog.expectedAttachType !== attachType)
+    fail(Errno.EINVAL, 'bpf_prog_attach_check_attach_type', `prog ${prog.id} was loaded for ${BPF_ATTACH_TYPE[prog.expectedAttachType]}, not ${BPF_ATTACH_TYPE[attachType] ?? attachType}`);
+  if (CGROUP_PROG_TYPES.has(typeName)) {
+    if (cgroupAttachInfo(k, attachType)?.progType !== typeName)
+      fail(Errno.EINVAL, 'attach_type_to_prog_type', `attach type ${BPF_ATTACH_TYPE[attachType] ?? attachType} does not take ${typeName} programs`);
+    return cgroupLinkAttach(k, p, prog, attachType, flags, attr);
+  }
+  if (typeName === 'BPF_PROG_TYPE_XDP') {
+    if (!k.since(509)) fail(Errno.EINVAL, fn, 'XDP links come in 5.9: before that XDP programs are attached through netlink');
+    if (attachType !== A('BPF_XDP')) fail(Errno.EINVAL, 'attach_type_to_prog_type', `attach type ${BPF_ATTACH_TYPE[attachType] ?? attachType} does not take XDP programs`);
+    return xdpLinkAttach(k, p, prog, flags, attr);
+  }
   const isTracing = type === T('BPF_PROG_TYPE_TRACING') || type === T('BPF_PROG_TYPE_LSM');
   if (!isTracing) {
     if (type === T('BPF_PROG_TYPE_RAW_TRACEPOINT'))
       fail(Errno.EINVAL, 'bpf_prog_attach_check_attach_type', 'raw tracepoint programs are attached with BPF_RAW_TRACEPOINT_OPEN, not BPF_LINK_CREATE');
-    fail(Errno.EINVAL, fn, `the model does not attach ${BPF_PROG_TYPE[type]} programs with BPF_LINK_CREATE yet`);
+    fail(Errno.EINVAL, fn, `the model does not attach ${BPF_PROG_TYPE[type]} programs with BPF_LINK_CREATE`);
   }
   if (progTypeOfAttachType(attachType) !== type)
     fail(Errno.EINVAL, 'attach_type_to_prog_type', `attach type ${BPF_ATTACH_TYPE[attachType] ?? attachType} does not belong to ${BPF_PROG_TYPE[type]} programs`);
@@ -107,14 +154,46 @@ export function bpfLinkUpdate(k: KernelState, p: Process, attr: BpfAttr): number
   const flags = flagsField(attr, 'flags');
   if (flags & ~FLAG_VALUES.BPF_F_REPLACE) fail(Errno.EINVAL, 'link_update', 'flags other than BPF_F_REPLACE');
   const link = linkFromFd(p, fdField(attr, 'link_fd'));
-  progFromFd(p, fdField(attr, 'new_prog_fd'));
-  if (flags & FLAG_VALUES.BPF_F_REPLACE) progFromFd(p, fdField(attr, 'old_prog_fd'));
+  const newProg = progFromFd(p, fdField(attr, 'new_prog_fd'));
+  let oldProg: BpfProg | null = null;
+  if (flags & FLAG_VALUES.BPF_F_REPLACE) oldProg = progFromFd(p, fdField(attr, 'old_prog_fd'));
   else if (fdField(attr, 'old_prog_fd')) fail(Errno.EINVAL, 'link_update', 'old_prog_fd is only read with BPF_F_REPLACE');
-  return fail(Errno.EINVAL, 'link_update', `${link.target.kind === 'tracepoint' ? 'raw tracepoint' : 'tracing'} links have no update_prog operation`);
+  const t = link.target;
+  if (t.kind !== 'cgroup' && t.kind !== 'xdp')
+    fail(Errno.EINVAL, 'link_update', `${t.kind === 'tracepoint' ? 'raw tracepoint' : 'tracing'} links have no update_prog operation`);
+  const fn = t.kind === 'cgroup' ? 'cgroup_bpf_replace' : 'bpf_xdp_link_update';
+  if (t.kind === 'cgroup' ? !t.cgroup : !t.dev) fail(Errno.ENOLINK, fn, `${describe(link)} is detached`);
+  if (oldProg && link.prog !== oldProg) fail(Errno.EPERM, fn, `${describe(link)} runs prog ${link.prog.id}, not prog ${oldProg.id}`);
+  if (link.prog.type !== newProg.type || (t.kind === 'xdp' && link.prog.expectedAttachType !== newProg.expectedAttachType))
+    fail(Errno.EINVAL, fn, `prog ${newProg.id} is a ${BPF_PROG_TYPE[newProg.type]} program; the link needs ${BPF_PROG_TYPE[link.prog.type]}${t.kind === 'xdp' ? ' with the same expected_attach_type' : ''}`);
+  if (t.kind === 'xdp' && link.prog === newProg) return 0;
+  if (t.kind === 'cgroup') {
+    const cg = t.cgroup!;
+    if (!cg.progs.get(t.attachType)?.some((e) => e.link === link)) fail(Errno.ENOENT, '__cgroup_bpf_replace', 'the link is not in the cgroup list');
+    cg.revisions.set(t.attachType, cgroupRevision(cg, t.attachType) + 1);
+  }
+  const old = link.prog;
+  newProg.refcnt++;
+  k.ref(progKey(newProg), 'refcnt', newProg.refcnt - 1, newProg.refcnt, 'bpf_prog_get', `${describe(newProg)}: refcnt +1, now held by ${describe(link)}`);
+  link.prog = newProg;
+  k.emit('attach', fn, `${describe(link)} now runs prog ${newProg.id} instead of prog ${old.id}`, { obj: linkKey(link) });
+  progPut(k, old, fn, `replaced in ${describe(link)}`);
+  return 0;
 }
 
 export function bpfLinkDetach(k: KernelState, p: Process, attr: BpfAttr): number {
   checkAttr(k, 'BPF_LINK_DETACH', attr, [{ name: 'link_fd' }]);
   const link = linkFromFd(p, fdField(attr, 'link_fd'));
-  return fail(Errno.EOPNOTSUPP, 'link_detach', `${link.target.kind === 'tracepoint' ? 'raw tracepoint' : 'tracing'} links have no detach operation: close every fd and unpin to detach`);
+  const t = link.target;
+  if (t.kind === 'cgroup') {
+    if (t.cgroup) cgroupLinkRelease(k, link, 'bpf_cgroup_link_detach');
+    else k.emit('note', 'bpf_cgroup_link_detach', `${describe(link)} is already detached: nothing to do`, { obj: linkKey(link) });
+    return 0;
+  }
+  if (t.kind === 'xdp') {
+    if (t.dev) xdpLinkRelease(k, link, 'bpf_xdp_link_detach');
+    else k.emit('note', 'bpf_xdp_link_detach', `${describe(link)} is already detached: nothing to do`, { obj: linkKey(link) });
+    return 0;
+  }
+  return fail(Errno.EOPNOTSUPP, 'link_detach', `${t.kind === 'tracepoint' ? 'raw tracepoint' : 'tracing'} links have no detach operation: close every fd and unpin to detach`);
 }

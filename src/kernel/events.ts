@@ -9,19 +9,24 @@
  */
 import { TRACEPOINTS, KERNEL_FUNCS, hasOwn } from './btf';
 import { Errno } from './errno';
-import type { BpfLink } from './objects';
+import { effectiveEntries, entryProg } from './cgroup';
+import { devByName } from './netdev';
+import type { BpfProg } from './objects';
+import { BPF_ATTACH_TYPE } from './uapi';
+import { isWalkError } from './vfs';
 import { fail, progKey, type KernelState } from './state';
 
 /** Nominal cost of one program run, added to `run_time_ns`. */
 const RUN_NS = 250;
 
-function run(k: KernelState, links: readonly BpfLink[], where: string, ran: number[]): void {
-  for (const l of links) {
-    const prog = l.prog;
+function run(k: KernelState, progs: readonly BpfProg[], where: string, ran: number[]): void {
+  for (const prog of progs) {
     prog.runCnt++;
     prog.runTimeNs += RUN_NS;
     ran.push(prog.id);
-    k.emit('run', where.startsWith('tracepoint') ? '__bpf_trace_run' : '__bpf_prog_enter', `prog ${prog.id}${prog.name ? ` "${prog.name}"` : ''} ran on ${where} (run_cnt ${prog.runCnt})`, { obj: progKey(prog) });
+    const fn = where.startsWith('tracepoint') ? '__bpf_trace_run' : where.startsWith('cgroup') ? 'bpf_prog_run_array_cg'
+      : where.startsWith('xdp') ? 'bpf_prog_run_xdp' : '__bpf_prog_enter';
+    k.emit('run', fn, `prog ${prog.id}${prog.name ? ` "${prog.name}"` : ''} ran on ${where} (run_cnt ${prog.runCnt})`, { obj: progKey(prog) });
   }
 }
 
@@ -34,17 +39,30 @@ export function trigger(k: KernelState, event: unknown): number[] {
   k.emit('call', 'trigger', `event ${event} fires`);
   if (kind === 'tracepoint') {
     if (!hasOwn(TRACEPOINTS, name)) fail(Errno.ENOENT, 'trigger', `no tracepoint "${name}" in the model`);
-    run(k, k.tracepoints.get(name)?.links ?? [], event, ran);
+    run(k, (k.tracepoints.get(name)?.links ?? []).map((l) => l.prog), event, ran);
   } else if (kind === 'function') {
     if (!hasOwn(KERNEL_FUNCS, name)) fail(Errno.ENOENT, 'trigger', `no kernel function "${name}" in the model`);
     const t = k.trampolines.get(name);
     if (t) {
-      run(k, t.fentry, event, ran);
-      run(k, t.fmodRet, event, ran);
-      run(k, t.fexit, event, ran);
+      for (const list of [t.fentry, t.fmodRet, t.fexit]) run(k, list.map((l) => l.prog), event, ran);
     }
+  } else if (kind === 'cgroup') {
+    // cgroup:PATH:ATTACH_TYPE — the cgroup's effective array (bpf_prog_run_array_cg)
+    const sep = name.lastIndexOf(':');
+    const path = name.slice(0, sep);
+    const atype = BPF_ATTACH_TYPE.indexOf(name.slice(sep + 1) as (typeof BPF_ATTACH_TYPE)[number]);
+    const inode = k.vfs.lookup(path, null);
+    const cg = isWalkError(inode) ? undefined : inode.cgroup;
+    if (!cg || sep < 0) fail(Errno.ENOENT, 'trigger', `no cgroup at "${path}" (use cgroup:/sys/fs/cgroup/PATH:ATTACH_TYPE)`);
+    if (atype < 0) fail(Errno.EINVAL, 'trigger', `unknown attach type "${name.slice(sep + 1)}"`);
+    run(k, effectiveEntries(cg, atype).map(entryProg), event, ran);
+  } else if (kind === 'xdp') {
+    const dev = devByName(k, name);
+    if (!dev) fail(Errno.ENODEV, 'trigger', `no network device "${name}"`);
+    const slot = dev.xdp.drv ?? dev.xdp.skb;
+    if (slot) run(k, [slot.link ? slot.link.prog : slot.legacy.prog], event, ran);
   } else {
-    fail(Errno.EINVAL, 'trigger', `unknown event kind "${kind}": use tracepoint:NAME or function:NAME`);
+    fail(Errno.EINVAL, 'trigger', `unknown event kind "${kind}": use tracepoint:NAME, function:NAME, cgroup:PATH:ATTACH_TYPE or xdp:IFNAME`);
   }
   if (ran.length === 0) k.emit('note', 'trigger', `nothing is attached to ${event}: no program ran`);
   return ran;

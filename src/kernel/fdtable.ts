@@ -113,5 +113,10 @@ export function sysExit(k: KernelState, pid: unknown): number {
   for (let i = queued.length - 1; i >= 0; i--) releaseFile(k, queued[i]!);
   k.processes.delete(p.pid);
   k.emit('process', 'release_task', `process ${p.pid} is gone`, { pid: p.pid, obj: `pid:${p.pid}` });
+  for (const a of k.legacy.values()) {
+    if (a.attacherPid !== p.pid) continue;
+    const where = a.target.kind === 'cgroup' ? `cgroup ${k.vfs.pathOf(a.target.cgroup.inode)}` : `device ${a.target.dev.name}`;
+    k.emit('note', 'do_exit', `prog ${a.prog.id} stays attached to ${where}: process ${p.pid} attached it without a link, so no file owns it; it is abandoned`, { obj: `legacy#${a.oid}`, pid: p.pid });
+  }
   return 0;
 }

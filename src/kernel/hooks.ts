@@ -3,7 +3,9 @@
  * `bpf_probe_register` / `bpf_probe_unregister`) and BPF trampolines of kernel functions
  * (fentry, fexit, fmod_ret, lsm: `bpf_trampoline_link_prog` / `bpf_trampoline_unlink_prog`).
  */
+import { cgroupLinkRelease } from './cgroup';
 import { Errno } from './errno';
+import { xdpLinkRelease } from './netdev';
 import type { BpfLink } from './objects';
 import { describe, fail, linkKey, type KernelState, type TrampolineState } from './state';
 
@@ -34,6 +36,7 @@ export function tracepointHasProg(k: KernelState, tp: string, progOid: number): 
 /** Link a program into its hook. Throws the kernel's error if the hook refuses. */
 export function attachLinkToHook(k: KernelState, l: BpfLink): void {
   const t = l.target;
+  if (t.kind === 'cgroup' || t.kind === 'xdp') throw new Error('cgroup and XDP links attach through their own paths');
   if (t.kind === 'tracepoint') {
     if (!k.since(610) && tracepointHasProg(k, t.name, l.prog.oid))
       fail(Errno.EEXIST, 'tracepoint_probe_register_may_exist',
@@ -60,6 +63,8 @@ export function attachLinkToHook(k: KernelState, l: BpfLink): void {
 /** `ops->release`: take the program off its hook. */
 export function detachLinkFromHook(k: KernelState, l: BpfLink, fn: string): void {
   const t = l.target;
+  if (t.kind === 'cgroup') return cgroupLinkRelease(k, l, fn);
+  if (t.kind === 'xdp') return xdpLinkRelease(k, l, fn);
   l.attached = false;
   if (t.kind === 'tracepoint') {
     const s = k.tracepoints.get(t.name);

@@ -11,6 +11,10 @@ import type { KernelEvent } from './log';
 import { takeSnapshot, type KernelSnapshot } from './snapshot';
 import { KernelState, SyscallError } from './state';
 import { sysBpf } from './syscall';
+import { netlinkXdpAttach } from './cmd_attach';
+import { newCgroup } from './cgroup';
+import { netlinkLinkDel, netlinkVethAdd } from './netlink';
+import { bootNetDevs } from './netdev';
 import { NEWEST_VERSION, formatVersion, parseVersion } from './version';
 
 
@@ -29,6 +33,9 @@ function describeCall(c: KernelCall): string {
     case 'rename': return `rename("${c.from}", "${c.to}")`;
     case 'open': case 'mkdir': case 'rmdir': case 'unlink': return `${c.call}("${c.path}")`;
     case 'close': case 'dup': return `${c.call}(${c.fd})`;
+    case 'netlinkXdpAttach': return `netlink XDP attach(ifindex ${c.ifindex}, prog_fd ${c.prog_fd})`;
+    case 'netlinkVethAdd': return `ip link add ${c.name} type veth peer name ${c.peer}`;
+    case 'netlinkLinkDel': return `ip link del ${c.name}`;
     default: return `${(c as { call: string }).call}()`;
   }
 }
@@ -41,6 +48,8 @@ export class Kernel {
     const v = parseVersion(options.version ?? NEWEST_VERSION);
     if (v === null) throw new RangeError(`unknown kernel version ${JSON.stringify(options.version)}: use "5.6" ... "5.19" or "6.0" ... "6.18"`);
     this.k = new KernelState(v, options.log !== false);
+    newCgroup(this.k, this.k.vfs.cgroupfs.root, null);
+    bootNetDevs(this.k);
   }
 
   /** The modelled release, e.g. "6.18". */
@@ -72,6 +81,9 @@ export class Kernel {
         case 'rename': ret = sysRename(k, findProcess(k, c.pid), c.from, c.to); break;
         case 'bpf': ret = sysBpf(k, c.pid, c.cmd, c.attr); break;
         case 'trigger': ran = trigger(k, c.event); ret = ran.length; break;
+        case 'netlinkXdpAttach': ret = netlinkXdpAttach(k, c.pid, c as unknown as BpfAttr); break;
+        case 'netlinkVethAdd': ret = netlinkVethAdd(k, c.pid, c.name, c.peer); break;
+        case 'netlinkLinkDel': ret = netlinkLinkDel(k, c.pid, c.name); break;
         default: throw new SyscallError(Errno.EINVAL, 'apply', `unknown call ${JSON.stringify((c as { call?: unknown }).call)}`);
       }
       this.snap = null;
@@ -104,6 +116,12 @@ export class Kernel {
   bpf(pid: number, cmd: string, attr: BpfAttr = {}): number { return this.apply({ call: 'bpf', pid, cmd, attr }).ret; }
   /** Fire an event; the ids of the programs that ran, one entry per run. */
   trigger(event: string): number[] { return this.apply({ call: 'trigger', event }).ran ?? []; }
+  /** The legacy XDP attach (`ip link set dev ... xdp`): owned by no fd, it outlives its process. */
+  netlinkXdpAttach(pid: number, req: { ifindex: number; prog_fd: number; flags?: number | string[]; expected_fd?: number }): number {
+    return this.apply({ call: 'netlinkXdpAttach', pid, ...req }).ret;
+  }
+  netlinkVethAdd(pid: number, name: string, peer: string): number { return this.apply({ call: 'netlinkVethAdd', pid, name, peer }).ret; }
+  netlinkLinkDel(pid: number, name: string): number { return this.apply({ call: 'netlinkLinkDel', pid, name }).ret; }
 
   snapshot(): KernelSnapshot {
     return (this.snap ??= takeSnapshot(this.k));

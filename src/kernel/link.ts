@@ -23,7 +23,7 @@ const L = (name: string): number => BPF_LINK_TYPE.indexOf(name as (typeof BPF_LI
  * chosen before the attach; a failed attach consumes the id (`bpf_link_cleanup`).
  */
 export function createLink(k: KernelState, p: Process, prog: BpfProg, linkType: number, attachType: number,
-  target: LinkTarget, cookie: number, legacyName?: string): number {
+  target: LinkTarget, cookie: number, legacyName?: string, attach: (l: BpfLink) => void = (l) => attachLinkToHook(k, l)): number {
   const isLink = legacyName === undefined;
   allocFd(p); // bpf_link_prime: get_unused_fd_flags(O_CLOEXEC) first (EMFILE)
   const link: BpfLink = {
@@ -36,7 +36,7 @@ export function createLink(k: KernelState, p: Process, prog: BpfProg, linkType: 
     if (id < 0) fail(Errno.ENOSPC, 'bpf_link_prime', 'the link id space is full');
   }
   try {
-    attachLinkToHook(k, link);
+    attach(link);
   } catch (e) {
     if (e instanceof SyscallError && id > 0) {
       k.linkIdr.remove(id);

@@ -6,6 +6,8 @@
  * snapshot, the graph and the history can name an object across steps even where the
  * kernel gives it no id (links before 5.8, open files) or reuses ids after a wrap.
  */
+import type { Cgroup } from './cgroup';
+import type { NetDev, XdpMode } from './netdev';
 import type { Inode } from './vfs';
 
 export interface BpfProg {
@@ -57,7 +59,26 @@ export interface BpfMap {
 /** Where a link (or a pre-5.7 attachment fd) is attached. */
 export type LinkTarget =
   | { kind: 'tracepoint'; name: string }
-  | { kind: 'trampoline'; func: string; btfId: number };
+  | { kind: 'trampoline'; func: string; btfId: number }
+  /** `bpf_cgroup_link`: `cgroup` is NULL once detached or auto-detached (defunct). */
+  | { kind: 'cgroup'; cgroup: Cgroup | null; path: string; attachType: number }
+  /** `bpf_xdp_link`: `dev` is NULL once detached or the device is gone. */
+  | { kind: 'xdp'; dev: NetDev | null; ifname: string; mode: XdpMode };
+
+/**
+ * An attachment owned by no file: a cgroup `BPF_PROG_ATTACH` entry or a program attached
+ * to a device through netlink. It holds one program reference; the process that made it
+ * may exit, and it stays ("abandoned").
+ */
+export interface LegacyAttachment {
+  kind: 'legacy';
+  oid: number;
+  prog: BpfProg;
+  /** Who attached it, for the playground's "abandoned" marking (the kernel keeps no owner). */
+  attacherPid: number;
+  attacherComm: string;
+  target: { kind: 'cgroup'; cgroup: Cgroup; attachType: number } | { kind: 'xdp'; dev: NetDev; mode: XdpMode };
+}
 
 export interface BpfLink {
   kind: 'link';

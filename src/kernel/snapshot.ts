@@ -3,7 +3,9 @@
  * the panels and the tests read this one view. Objects are named by model keys
  * ("prog#3", "file#7") that stay stable across steps; `id` is the kernel's id.
  */
-import type { OpenFile } from './objects';
+import { cgroupMode, cgroupPath, cgroupRevision, effectiveEntries, entryProg, modeName } from './cgroup';
+import { XDP_MODES } from './netdev';
+import type { BpfLink, OpenFile } from './objects';
 import { fileKey, linkKey, mapKey, progKey, type KernelState } from './state';
 import { BPF_ATTACH_TYPE, BPF_LINK_TYPE, BPF_MAP_TYPE, BPF_PROG_TYPE, enumName } from './uapi';
 import { formatVersion } from './version';
@@ -39,9 +41,36 @@ export interface LinkSnapshot {
 }
 export interface FsEntrySnapshot { path: string; kind: 'dir' | 'pin'; obj?: string }
 export interface AttachPointSnapshot {
-  key: string; kind: 'tracepoint' | 'function'; name: string;
-  /** Attached links in the order their programs run. */
+  /** "tracepoint:sys_enter", "function:do_unlinkat", "cgroup:/sys/fs/cgroup/a:BPF_CGROUP_INET_EGRESS", "xdp:eth0". */
+  key: string;
+  kind: 'tracepoint' | 'function' | 'cgroup' | 'xdp';
+  name: string;
+  /** Attached links, in list order. */
   links: string[];
+  /** Everything attached here, in list order: link keys and legacy attachment keys. */
+  entries: string[];
+  /** Program keys in the order they run when the event fires (a cgroup's effective
+   * array: its own entries and what it inherits). */
+  runs: string[];
+  /** cgroup: the attach type's mode ("none", "override", "multi") and revision; xdp: the mode. */
+  mode?: string;
+  revision?: number;
+}
+export interface LegacySnapshot {
+  key: string;
+  kind: 'cgroup' | 'xdp';
+  prog: string;
+  /** The attach point key. */
+  target: string;
+  attacherPid: number;
+  attacherComm: string;
+  /** The process that attached it has exited: nobody owns this attachment. */
+  abandoned: boolean;
+}
+export interface CgroupSnapshot { key: string; id: number; path: string; parent: string | null }
+export interface NetDevSnapshot {
+  key: string; ifindex: number; name: string; peer: string | null;
+  xdp: { mode: 'skb' | 'drv' | 'hw'; link?: string; legacy?: string }[];
 }
 export interface KernelSnapshot {
   version: string;
@@ -52,7 +81,55 @@ export interface KernelSnapshot {
   links: LinkSnapshot[];
   bpffs: FsEntrySnapshot[];
   cgroupfs: FsEntrySnapshot[];
+  cgroups: CgroupSnapshot[];
+  netdevs: NetDevSnapshot[];
   attachPoints: AttachPointSnapshot[];
+  legacy: LegacySnapshot[];
+}
+
+/** The attach point a link is (or was) attached to. */
+export function linkTargetKey(l: BpfLink): string {
+  const t = l.target;
+  if (t.kind === 'tracepoint') return `tracepoint:${t.name}`;
+  if (t.kind === 'trampoline') return `function:${t.func}`;
+  if (t.kind === 'cgroup') return `cgroup:${t.path}:${BPF_ATTACH_TYPE[t.attachType]}`;
+  return `xdp:${t.ifname}`;
+}
+
+function cgroupAttachPoints(k: KernelState): AttachPointSnapshot[] {
+  const out: AttachPointSnapshot[] = [];
+  for (const cg of k.cgroups.values()) {
+    const path = cgroupPath(k, cg);
+    for (const [atype, list] of cg.progs) {
+      const name = `${path}:${BPF_ATTACH_TYPE[atype]}`;
+      out.push({
+        key: `cgroup:${name}`, kind: 'cgroup', name,
+        links: list.flatMap((e) => (e.link ? [linkKey(e.link)] : [])),
+        entries: list.map((e) => (e.link ? linkKey(e.link) : `legacy#${e.legacy!.oid}`)),
+        runs: effectiveEntries(cg, atype).map((e) => progKey(entryProg(e))),
+        mode: modeName(cgroupMode(cg, atype)), revision: cgroupRevision(cg, atype),
+      });
+    }
+  }
+  return out;
+}
+
+function xdpAttachPoints(k: KernelState): AttachPointSnapshot[] {
+  const out: AttachPointSnapshot[] = [];
+  for (const dev of k.netdevs.values()) {
+    for (const mode of XDP_MODES) {
+      const slot = dev.xdp[mode];
+      if (!slot) continue;
+      const prog = slot.link ? slot.link.prog : slot.legacy.prog;
+      out.push({
+        key: `xdp:${dev.name}`, kind: 'xdp', name: dev.name, mode,
+        links: slot.link ? [linkKey(slot.link)] : [],
+        entries: [slot.link ? linkKey(slot.link) : `legacy#${slot.legacy.oid}`],
+        runs: mode === 'hw' ? [] : [progKey(prog)],
+      });
+    }
+  }
+  return out;
 }
 
 function fsEntries(k: KernelState, fs: Fs): FsEntrySnapshot[] {
@@ -100,14 +177,38 @@ export function takeSnapshot(k: KernelState): KernelSnapshot {
     links: [...k.links.values()].map((l) => ({
       key: linkKey(l), id: l.id, refcnt: l.refcnt, type: enumName(BPF_LINK_TYPE, l.type), isLink: l.isLink,
       prog: progKey(l.prog), attached: l.attached, attachType: enumName(BPF_ATTACH_TYPE, l.attachType),
-      target: l.target.kind === 'tracepoint' ? `tracepoint:${l.target.name}` : `function:${l.target.func}`,
+      target: linkTargetKey(l),
     })),
     bpffs: fsEntries(k, k.vfs.bpffs),
     cgroupfs: fsEntries(k, k.vfs.cgroupfs),
+    cgroups: [...k.cgroups.values()].map((cg) => ({
+      key: `cgroup#${cg.oid}`, id: cg.id, path: cgroupPath(k, cg), parent: cg.parent ? `cgroup#${cg.parent.oid}` : null,
+    })),
+    netdevs: [...k.netdevs.values()].map((d) => ({
+      key: `netdev#${d.oid}`, ifindex: d.ifindex, name: d.name, peer: d.peer?.name ?? null,
+      xdp: XDP_MODES.flatMap((mode) => {
+        const s = d.xdp[mode];
+        return s ? [s.link ? { mode, link: linkKey(s.link) } : { mode, legacy: `legacy#${s.legacy.oid}` }] : [];
+      }),
+    })),
     attachPoints: [
-      ...[...k.tracepoints.entries()].map(([name, s]) => ({ key: `tracepoint:${name}`, kind: 'tracepoint' as const, name, links: s.links.map(linkKey) })),
-      ...[...k.trampolines.values()].map((t) => ({ key: `function:${t.func}`, kind: 'function' as const, name: t.func, links: [...t.fentry, ...t.fmodRet, ...t.fexit].map(linkKey) })),
+      ...[...k.tracepoints.entries()].map(([name, s]) => {
+        const links = s.links.map(linkKey);
+        return { key: `tracepoint:${name}`, kind: 'tracepoint' as const, name, links, entries: links, runs: s.links.map((l) => progKey(l.prog)) };
+      }),
+      ...[...k.trampolines.values()].map((t) => {
+        const all = [...t.fentry, ...t.fmodRet, ...t.fexit];
+        const links = all.map(linkKey);
+        return { key: `function:${t.func}`, kind: 'function' as const, name: t.func, links, entries: links, runs: all.map((l) => progKey(l.prog)) };
+      }),
+      ...cgroupAttachPoints(k),
+      ...xdpAttachPoints(k),
     ],
+    legacy: [...k.legacy.values()].map((a) => {
+      const t = a.target;
+      const target = t.kind === 'cgroup' ? `cgroup:${cgroupPath(k, t.cgroup)}:${BPF_ATTACH_TYPE[t.attachType]}` : `xdp:${t.dev.name}`;
+      return { key: `legacy#${a.oid}`, kind: t.kind, prog: progKey(a.prog), target, attacherPid: a.attacherPid, attacherComm: a.attacherComm, abandoned: !k.processes.has(a.attacherPid) };
+    }),
   };
   return deepFreeze(snap);
 }

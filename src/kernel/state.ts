@@ -5,7 +5,9 @@
  */
 import { Idr } from './idr';
 import type { KernelEvent, KernelEventKind } from './log';
-import type { BpfLink, BpfMap, BpfProg, OpenFile, Process } from './objects';
+import type { Cgroup } from './cgroup';
+import type { NetDev } from './netdev';
+import type { BpfLink, BpfMap, BpfProg, LegacyAttachment, OpenFile, Process } from './objects';
 import { Vfs } from './vfs';
 
 /** A failed syscall: unwinds to the dispatcher, which returns `-errno`. Thrown only
@@ -46,6 +48,14 @@ export class KernelState {
   readonly tracepoints = new Map<string, TracepointState>();
   readonly trampolines = new Map<string, TrampolineState>();
   readonly vfs = new Vfs();
+  /** Live cgroups by oid (the root cgroup is /sys/fs/cgroup). */
+  readonly cgroups = new Map<number, Cgroup>();
+  nextCgroupId = 1;
+  /** Network devices of the (single) network namespace, by ifindex. */
+  readonly netdevs = new Map<number, NetDev>();
+  nextIfindex = 1;
+  /** Attachments owned by no file (cgroup BPF_PROG_ATTACH, netlink XDP), by oid. */
+  readonly legacy = new Map<number, LegacyAttachment>();
   readonly events: KernelEvent[] = [];
   /** Index of the `apply` being run. */
   step = -1;

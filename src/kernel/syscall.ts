@@ -9,6 +9,7 @@ import { bpfLinkCreate, bpfLinkDetach, bpfLinkUpdate, bpfRawTracepointOpen } fro
 import { bpfObjGet, bpfObjPin } from './bpffs';
 import { bpfGetNextId, bpfLinkGetFdById, bpfMapGetFdById, bpfProgGetFdById } from './ids';
 import { bpfObjGetInfoByFd } from './info';
+import { bpfProgAttach, bpfProgDetach, bpfProgQuery } from './cmd_attach';
 import { Errno } from './errno';
 import { findProcess } from './fdtable';
 import type { Process } from './objects';
@@ -34,6 +35,9 @@ const HANDLERS: Partial<Record<BpfCmd, Handler>> = {
   BPF_LINK_CREATE: bpfLinkCreate,
   BPF_LINK_UPDATE: bpfLinkUpdate,
   BPF_LINK_DETACH: bpfLinkDetach,
+  BPF_PROG_ATTACH: bpfProgAttach,
+  BPF_PROG_DETACH: bpfProgDetach,
+  BPF_PROG_QUERY: bpfProgQuery,
 };
 
 /** `bpf(cmd, attr)` as process `pid`. Throws SyscallError; `Kernel.apply` turns it into -errno. */

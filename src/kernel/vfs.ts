@@ -6,6 +6,7 @@
  * going is the moment a pin's reference is dropped (`bpf_destroy_inode`, kernel/bpf/inode.c).
  */
 import { Errno } from './errno';
+import type { Cgroup } from './cgroup';
 import type { BpfObject } from './objects';
 
 export type FsType = 'rootfs' | 'bpf' | 'cgroup2';
@@ -33,6 +34,8 @@ export interface Inode {
   mounted: Fs | null;
   /** Removed from its directory. */
   dead: boolean;
+  /** The cgroup a cgroup2 directory is. */
+  cgroup?: Cgroup;
 }
 
 export const PATH_MAX = 4096;

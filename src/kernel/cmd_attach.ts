@@ -1,0 +1,167 @@
+/**
+ * The attachments that no file owns, and how to find them: `BPF_PROG_ATTACH`,
+ * `BPF_PROG_DETACH`, `BPF_PROG_QUERY` (kernel/bpf/syscall.c `bpf_prog_attach`,
+ * `bpf_prog_detach`, `bpf_prog_query`; kernel/bpf/cgroup.c), and the netlink XDP attach
+ * that `ip link set dev DEV xdp ...` performs (net/core/dev.c `dev_change_xdp_fd`).
+ */
+import { checkAttr, enumField, fdField, flagsField, u32, type FieldSpec } from './attr';
+import type { BpfAttr } from './call';
+import { cgroupAttachInfo, cgroupBpfAttach, cgroupBpfDetachProg, cgroupMode, cgroupRevision, effectiveEntries, entryProg, type Cgroup, type CgroupAnchor } from './cgroup';
+import { progFromFd, linkFromFd } from './cmd_link';
+import { Errno } from './errno';
+import { fget, findProcess } from './fdtable';
+import { devXdpAttach, XDP_FLAGS_MASK, XDP_FLAGS_MODES } from './netdev';
+import type { BpfProg, Process } from './objects';
+import { fail, type KernelState } from './state';
+import { BPF_ATTACH_TYPE, BPF_PROG_TYPE, FLAG_VALUES } from './uapi';
+
+const F = FLAG_VALUES;
+const ATTACH_MASK = F.BPF_F_ALLOW_OVERRIDE | F.BPF_F_ALLOW_MULTI | F.BPF_F_REPLACE;
+
+/** `cgroup_get_from_fd`: a cgroup v2 directory fd. */
+export function cgroupFromFd(k: KernelState, p: Process, fd: number): Cgroup {
+  const f = fget(p, fd);
+  if (!f) fail(Errno.EBADF, 'cgroup_get_from_fd', `pid ${p.pid} has no fd ${fd}`);
+  const cg = f.target.kind === 'dir' ? f.target.inode.cgroup : undefined;
+  if (!cg) fail(Errno.EBADF, 'cgroup_get_from_fd', `fd ${fd} is not a cgroup v2 directory`);
+  if (cg.dead) fail(Errno.ENOENT, 'cgroup_get_from_fd', 'the cgroup has been removed');
+  void k;
+  return cg;
+}
+
+/** `bpf_prog_get_type(fd, type)`. */
+function progOfType(p: Process, fd: number, progType: string): BpfProg {
+  const prog = progFromFd(p, fd, 'bpf_prog_get_type');
+  if (BPF_PROG_TYPE[prog.type] !== progType) fail(Errno.EINVAL, 'bpf_prog_get_type', `fd ${fd} is a ${BPF_PROG_TYPE[prog.type]} program, ${progType} is needed`);
+  return prog;
+}
+
+/** The attach flags a release knows for cgroups. */
+function cgroupFlagMask(k: KernelState): number {
+  let m = ATTACH_MASK;
+  if (k.since(615)) m |= F.BPF_F_PREORDER;
+  if (k.since(617)) m |= F.BPF_F_BEFORE | F.BPF_F_AFTER | F.BPF_F_ID | F.BPF_F_LINK;
+  return m;
+}
+
+/** Anchor lookup for BPF_F_BEFORE/AFTER (6.17): by id with BPF_F_ID, else by fd. */
+export function anchorResolver(k: KernelState, p: Process, flags: number, relFd: number, relId: number, forLink: boolean): (() => CgroupAnchor) | null {
+  const isLink = (flags & F.BPF_F_LINK) !== 0;
+  const byId = (flags & F.BPF_F_ID) !== 0;
+  if (!isLink && !byId && !relFd) return null;
+  return () => {
+    if (isLink !== forLink) fail(Errno.EINVAL, 'get_prog_list', forLink ? 'a link is anchored on a link (BPF_F_LINK)' : 'a program is anchored on a program, not on a link');
+    if (forLink) {
+      if (byId) {
+        const l = k.linkIdr.find(relId);
+        if (!l) fail(Errno.ENOENT, 'get_prog_list', `no link with id ${relId}`);
+        return { link: l };
+      }
+      return { link: linkFromFd(p, relFd) };
+    }
+    if (byId) {
+      const pr = k.progIdr.find(relId);
+      if (!pr) fail(Errno.ENOENT, 'get_prog_list', `no program with id ${relId}`);
+      return { prog: pr };
+    }
+    return { prog: progFromFd(p, relFd) };
+  };
+}
+
+export const PROG_ATTACH_FIELDS: readonly FieldSpec[] = [
+  { name: 'target_fd' }, { name: 'target_ifindex', since: 606 }, { name: 'attach_bpf_fd' }, { name: 'attach_type' },
+  { name: 'attach_flags' }, { name: 'replace_bpf_fd' }, { name: 'relative_fd', since: 606 }, { name: 'relative_id', since: 606 },
+  { name: 'expected_revision', since: 606 },
+];
+
+export function bpfProgAttach(k: KernelState, p: Process, attr: BpfAttr): number {
+  checkAttr(k, 'BPF_PROG_ATTACH', attr, PROG_ATTACH_FIELDS);
+  const atype = enumField(attr, 'attach_type', BPF_ATTACH_TYPE);
+  const flags = flagsField(attr, 'attach_flags');
+  const info = cgroupAttachInfo(k, atype);
+  if (!info) fail(Errno.EINVAL, 'bpf_prog_attach', `the model attaches only cgroup programs with BPF_PROG_ATTACH; ${BPF_ATTACH_TYPE[atype] ?? atype} is not one`);
+  if (flags & ~cgroupFlagMask(k)) fail(Errno.EINVAL, 'bpf_prog_attach', `attach_flags 0x${flags.toString(16)} has bits this release does not take for cgroups`);
+  const prog = progOfType(p, fdField(attr, 'attach_bpf_fd'), info.progType);
+  if (info.eatMustMatch && prog.expectedAttachType !== atype)
+    fail(Errno.EINVAL, 'bpf_prog_attach_check_attach_type', `prog ${prog.id} was loaded for ${BPF_ATTACH_TYPE[prog.expectedAttachType]}, not ${BPF_ATTACH_TYPE[atype]}`);
+  const cg = cgroupFromFd(k, p, fdField(attr, 'target_fd'));
+  let replaceProg: BpfProg | null = null;
+  if (flags & F.BPF_F_ALLOW_MULTI && flags & F.BPF_F_REPLACE) replaceProg = progOfType(p, fdField(attr, 'replace_bpf_fd'), info.progType);
+  cgroupBpfAttach(k, cg, {
+    prog, link: null, replaceProg, atype, flags,
+    anchor: anchorResolver(k, p, flags, fdField(attr, 'relative_fd'), u32(attr, 'relative_id'), false),
+    revision: u32(attr, 'expected_revision'), pid: p.pid, comm: p.comm,
+  });
+  return 0;
+}
+
+export function bpfProgDetach(k: KernelState, p: Process, attr: BpfAttr): number {
+  checkAttr(k, 'BPF_PROG_DETACH', attr, PROG_ATTACH_FIELDS);
+  const atype = enumField(attr, 'attach_type', BPF_ATTACH_TYPE);
+  const info = cgroupAttachInfo(k, atype);
+  if (!info) fail(Errno.EINVAL, 'bpf_prog_detach', `the model detaches only cgroup programs with BPF_PROG_DETACH; ${BPF_ATTACH_TYPE[atype] ?? atype} is not one`);
+  if (flagsField(attr, 'attach_flags') || fdField(attr, 'relative_fd')) fail(Errno.EINVAL, 'bpf_prog_detach', 'attach_flags and relative_fd must be 0');
+  const cg = cgroupFromFd(k, p, fdField(attr, 'target_fd'));
+  let prog: BpfProg | null;
+  try {
+    prog = progOfType(p, fdField(attr, 'attach_bpf_fd'), info.progType);
+  } catch {
+    prog = null; // cgroup_bpf_prog_detach: a failed lookup means "no program"
+  }
+  cgroupBpfDetachProg(k, cg, prog, atype, u32(attr, 'expected_revision'));
+  return 0;
+}
+
+export const PROG_QUERY_FIELDS: readonly FieldSpec[] = [
+  { name: 'target_fd' }, { name: 'target_ifindex', since: 606 }, { name: 'attach_type' }, { name: 'query_flags' },
+  { name: 'attach_flags', out: true }, { name: 'prog_ids', out: true }, { name: 'prog_cnt', out: true },
+  { name: 'prog_attach_flags' }, { name: 'link_ids', since: 606, out: true }, { name: 'link_attach_flags', since: 606 },
+  { name: 'revision', since: 606, out: true },
+];
+
+export function bpfProgQuery(k: KernelState, p: Process, attr: BpfAttr): number {
+  checkAttr(k, 'BPF_PROG_QUERY', attr, PROG_QUERY_FIELDS);
+  const qflags = flagsField(attr, 'query_flags');
+  if (qflags & ~F.BPF_F_QUERY_EFFECTIVE) fail(Errno.EINVAL, 'bpf_prog_query', 'query_flags other than BPF_F_QUERY_EFFECTIVE');
+  const atype = enumField(attr, 'attach_type', BPF_ATTACH_TYPE);
+  if (!cgroupAttachInfo(k, atype))
+    fail(Errno.EINVAL, 'bpf_prog_query', `the model answers BPF_PROG_QUERY for cgroups only${BPF_ATTACH_TYPE[atype] === 'BPF_XDP' ? ' (XDP programs are found through netlink, as ip link and bpftool net do)' : ''}`);
+  const cg = cgroupFromFd(k, p, fdField(attr, 'target_fd'));
+  const effective = (qflags & F.BPF_F_QUERY_EFFECTIVE) !== 0;
+  if (effective && attr.prog_attach_flags) fail(Errno.EINVAL, '__cgroup_bpf_query', 'prog_attach_flags cannot be asked for in an effective query');
+  const ids = (effective ? effectiveEntries(cg, atype) : cg.progs.get(atype) ?? []).map((e) => entryProg(e).id);
+  // The caller's prog_cnt is the capacity of prog_ids; absent means a full-size buffer.
+  const capacity = attr.prog_cnt === undefined || attr.prog_cnt === null ? 64 : u32(attr, 'prog_cnt') >>> 0;
+  attr.attach_flags = effective ? 0 : cgroupMode(cg, atype);
+  attr.prog_cnt = ids.length;
+  if (k.since(617)) attr.revision = effective ? 0 : cgroupRevision(cg, atype);
+  if (capacity === 0 || ids.length === 0) {
+    attr.prog_ids = [];
+    return 0;
+  }
+  attr.prog_ids = ids.slice(0, capacity);
+  if (capacity < ids.length) fail(Errno.ENOSPC, '__cgroup_bpf_query', `${ids.length} programs, room for ${capacity}: the first ${capacity} ids were copied`);
+  return 0;
+}
+
+/** `RTM_SETLINK` with `IFLA_XDP` (`do_setlink` → `dev_change_xdp_fd`). */
+export function netlinkXdpAttach(k: KernelState, pid: unknown, req: BpfAttr): number {
+  const p = findProcess(k, pid);
+  const flags = flagsField(req, 'flags');
+  if (flags & ~XDP_FLAGS_MASK) fail(Errno.EINVAL, 'do_setlink', `unknown XDP flag bits 0x${(flags & ~XDP_FLAGS_MASK).toString(16)}`);
+  if ([2, 4, 8].filter((m) => flags & m).length > 1 || (flags & XDP_FLAGS_MODES) === XDP_FLAGS_MODES) fail(Errno.EINVAL, 'do_setlink', 'more than one XDP mode flag');
+  const ifindex = u32(req, 'ifindex');
+  const dev = k.netdevs.get(ifindex);
+  if (!dev) fail(Errno.ENODEV, '__dev_get_by_index', `no network device with ifindex ${ifindex}`);
+  const progFd = req.prog_fd === undefined ? -1 : fdField(req, 'prog_fd');
+  const newProg = progFd >= 0 ? progOfType(p, progFd, 'BPF_PROG_TYPE_XDP') : null;
+  let oldProg: BpfProg | null = null;
+  if (flags & F.XDP_FLAGS_REPLACE) {
+    const expFd = req.expected_fd === undefined ? -1 : fdField(req, 'expected_fd');
+    if (expFd >= 0) oldProg = progOfType(p, expFd, 'BPF_PROG_TYPE_XDP');
+  }
+  k.emit('call', 'do_setlink', `pid ${p.pid}: netlink RTM_SETLINK IFLA_XDP on ${dev.name} (${newProg ? `prog ${newProg.id}` : 'detach'})`, { pid: p.pid });
+  devXdpAttach(k, dev, { link: null, newProg, oldProg, flags, pid: p.pid, comm: p.comm });
+  return 0;
+}
+
