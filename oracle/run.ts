@@ -19,6 +19,8 @@ export interface RealCallResult {
   attr?: BpfAttr;
   /** trigger: the ids of the programs that ran, one entry per run, ascending. */
   ran?: number[];
+  /** trigger: how `ran` was obtained where it was not measured alone. */
+  note?: string;
   /** Set when this call cannot be compared with the model on this machine, and why. */
   notComparable?: string;
   /** The object a bpf call created or opened, if any. */
@@ -77,8 +79,8 @@ export class Run {
         return { ret: await this.ret(`w ${t.realPid(call.pid)} sys ${call.call} ${hex(call.path)}`) };
       case 'rename': return { ret: await this.ret(`w ${t.realPid(call.pid)} sys rename ${hex(call.from)} ${hex(call.to)}`) };
       case 'trigger': {
-        const { ran, notComparable } = await trigger(this.helper, t, call.event);
-        return notComparable ? { ret: 0, ran, notComparable } : { ret: 0, ran };
+        const { ran, notComparable, note } = await trigger(this.helper, t, call.event);
+        return { ret: 0, ran, ...(notComparable ? { notComparable } : {}), ...(note ? { note } : {}) };
       }
       case 'bpf': return this.bpf(t.realPid(call.pid), call.cmd, call.attr);
       default: return { ret: -22, notComparable: `unknown call ${JSON.stringify(call)}` };

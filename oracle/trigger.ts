@@ -11,32 +11,35 @@
  *   the attach type: the helper's socket() also runs sock_create programs, for example.
  * - `xdp:IFNAME`: one Ethernet frame sent from the peer (veth1 for eth0, and back; lo to
  *   itself), awaited on IFNAME with a packet socket (seen only after XDP passed it). Exact.
- * - `tracepoint:NAME`: tracepoints fire for every process on the machine, so the count of
- *   one event is measured, not read: each repetition reads the run_cnt of each candidate
- *   program (one bpf() syscall each), does the action N times (getppid for sys_enter and
- *   sys_exit, fork for sched_process_fork/exit, fork+exec for sched_process_exec,
- *   PR_SET_NAME for task_rename), and reads again. Between a program's two reads exactly
- *   E = N events of our own happened (for syscall tracepoints E = N + the number of reads,
- *   which are syscalls too), plus whatever other processes did meanwhile (never fewer), so
- *   runs per event = floor(delta / E), and the minimum over 3 repetitions is taken.
+ * - `tracepoint:NAME`: tracepoints fire for every process on the machine, so the runs of
+ *   one event are measured, not read. Each repetition has two windows of equal length,
+ *   each between two reads of every candidate's run_cnt (one bpf() syscall per read): in
+ *   the first the helper does the action N times (getppid for sys_enter/sys_exit, fork
+ *   for sched_process_fork/exit, fork+exec for sched_process_exec, PR_SET_NAME for
+ *   task_rename), in the second it only spins without syscalls. Other processes' events
+ *   fall into both windows alike and the reads are the same in both, so runs per event =
+ *   round((action delta - control delta) / N); the median of 5 repetitions is taken.
  *   Candidates are the programs of this run's live raw tracepoint links on NAME (the
- *   kernel's link info says which tracepoint each link is on); a program attached to
- *   NAME by two links runs twice per event.
+ *   kernel's link info says which tracepoint each link is on). sys_enter and sys_exit
+ *   always fire together, so for a program also linked to the other one, that link count
+ *   (from link info) is subtracted; a program also linked to any other tracepoint cannot
+ *   be measured apart, and its runs are its links on NAME (with a `note` saying so).
+ *   A program linked to NAME twice runs twice per event.
  * The kernel's run order is not observable from counts: `ran` lists program ids
  * ascending, each as many times as it ran; compare it as a multiset (normalize sorts).
  */
 import type { Helper } from './native';
 import { NEXT_ID_CMD, type Tracker } from './track';
 
-const TP_ACTIONS: Record<string, { action: string; n: number; syscall: boolean }> = {
-  sys_enter: { action: 'syscall', n: 200, syscall: true },
-  sys_exit: { action: 'syscall', n: 200, syscall: true },
-  sched_process_fork: { action: 'fork', n: 8, syscall: false },
-  sched_process_exit: { action: 'fork', n: 8, syscall: false },
-  sched_process_exec: { action: 'exec', n: 4, syscall: false },
-  task_rename: { action: 'rename', n: 50, syscall: false },
+const TP_ACTIONS: Record<string, { action: string; n: number }> = {
+  sys_enter: { action: 'syscall', n: 1000 },
+  sys_exit: { action: 'syscall', n: 1000 },
+  sched_process_fork: { action: 'fork', n: 8 },
+  sched_process_exit: { action: 'fork', n: 8 },
+  sched_process_exec: { action: 'exec', n: 4 },
+  task_rename: { action: 'rename', n: 50 },
 };
-const REPS = 3;
+const REPS = 5;
 
 /** Attach type → the helper's operation and the program types it runs. */
 const CG_OPS: Record<string, { op: string; progType: string; eat?: string }> = {
@@ -55,7 +58,7 @@ const CG_OPS: Record<string, { op: string; progType: string; eat?: string }> = {
 };
 const IFINDEX: Record<string, number> = { lo: 1, eth0: 2, veth1: 3 };
 
-export type TriggerResult = { ran: number[]; notComparable?: string };
+export type TriggerResult = { ran: number[]; notComparable?: string; note?: string };
 
 function expand(ids: number[], times: number[]): number[] {
   return ids.flatMap((id, i) => Array<number>(Math.max(0, times[i] ?? 0)).fill(id)).sort((a, b) => a - b);
@@ -77,11 +80,20 @@ export async function trigger(helper: Helper, t: Tracker, event: string): Promis
     const ids = [...new Set([...t.links].filter(([id, l]) => liveLinks.has(id) && l.tpName === name).map(([, l]) => l.progId))];
     if (!ids.length) return { ran: [] };
     const c = await count(helper, `tp ${how.action} ${how.n} ${REPS}`, ids);
-    const events = how.n + (how.syscall ? c.opened : 0);
-    const times = ids.map((_, i) => Math.min(...Array.from({ length: REPS }, (_, r) => {
-      const d = c.deltas[r * ids.length + i]!;
-      return d < 0 ? 0 : Math.floor(d / events);
-    })));
+    const mixed: number[] = [];
+    const pair = name === 'sys_enter' ? 'sys_exit' : name === 'sys_exit' ? 'sys_enter' : '';
+    const times = ids.map((id, i) => {
+      const perRep = Array.from({ length: REPS }, (_, r) => {
+        const act = c.deltas[(2 * r) * ids.length + i]!, ctl = c.deltas[(2 * r + 1) * ids.length + i]!;
+        return act < 0 || ctl < 0 ? 0 : Math.round((act - ctl) / how.n);
+      }).sort((a, b) => a - b);
+      const mine = [...t.links].filter(([lid, l]) => liveLinks.has(lid) && l.progId === id && l.tpName !== name).map(([, l]) => l.tpName);
+      if (mine.every((tp) => tp === pair)) return perRep[Math.floor(REPS / 2)]! - mine.length;
+      // Linked to other tracepoints that the action fires too: counts cannot be told apart.
+      mixed.push(id);
+      return [...t.links].filter(([lid, l]) => liveLinks.has(lid) && l.progId === id && l.tpName === name).length;
+    });
+    if (mixed.length) return { ran: expand(ids, times), note: `programs ${mixed.join(', ')} are also linked to other tracepoints: their runs are their links on ${name} (link info), not measured` };
     return { ran: expand(ids, times) };
   }
   if (kind === 'cgroup' && rest.length >= 2) {

@@ -24,6 +24,8 @@ int64_t now_ms(void);
 void worker_main(void) __attribute__((noreturn));
 /* Executes one request line (also used by the supervisor for its own calls). */
 void exec_request(char *line, char *reply, int recv_fd);
+/* netlink.c: nl xdp|veth|del ... as the calling process */
+void do_netlink(char **tok, int n, char *reply);
 
 /* trigger.c: supervisor-side observation of the kernel */
 void op_ids(char **tok, int n, char *reply);

@@ -17,6 +17,7 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 static int udp_rx = -1, udp_tx = -1;
@@ -233,15 +234,16 @@ static int xdp_trigger(int ifindex) {
 }
 
 /* count tp <action> <n> <reps> <id>... | count cg <op> <hexpath> <id>... | count xdp <ifindex> <id>...
- * Replies "counts <opened> <status> <delta>..." (reps x ids deltas for tp, -1 for an id
- * that could not be opened). For tp the window of one rep is: one read per opened program,
- * <n> actions, one read per program, each read a single bpf() syscall, nothing else. */
+ * Replies "counts <opened> <status> <delta>..." (-1 for an id that could not be opened);
+ * for tp, per repetition: the ids' deltas over the action window, then over the control
+ * window. A window is: one read per opened program (a single bpf() syscall each), the
+ * actions (or the spin), one read per program; nothing else. */
 void op_count(char **tok, int n, char *reply) {
   int tp = n > 1 && !strcmp(tok[1], "tp"), first = tp ? 5 : n > 1 && !strcmp(tok[1], "cg") ? 4 : 3;
   if (n < first) { sprintf(reply, "error bad count"); return; }
   int nids = n - first, reps = tp ? atoi(tok[4]) : 1, actions = tp ? atoi(tok[3]) : 0, opened = 0, status = 0;
   int *fds = calloc((size_t)nids + 1, sizeof(int));
-  long long *before = calloc((size_t)nids + 1, sizeof(long long)), *delta = calloc((size_t)(nids * reps) + 1, sizeof(long long));
+  long long *before = calloc((size_t)nids + 1, sizeof(long long)), *delta = calloc((size_t)(nids * reps * 2) + 1, sizeof(long long));
   union bpf_attr a;
   struct bpf_prog_info info;
   for (int i = 0; i < nids; i++) {
@@ -251,22 +253,35 @@ void op_count(char **tok, int n, char *reply) {
   }
   memset(&a, 0, sizeof a), memset(&info, 0, sizeof info);
   a.info.info = (uintptr_t)&info;
+  /* A tp repetition has two windows of the same length: the actions, then a control in
+   * which this process only spins (no syscalls). What other processes did lands in both
+   * alike, so (action delta - control delta) / n is the runs per event. */
+  int windows = tp ? 2 : 1;
   for (int r = 0; r < reps; r++) {
-    for (int i = 0; i < nids; i++) before[i] = fds[i] >= 0 ? read_cnt(fds[i], &a, &info) : -1;
-    if (tp) for (int k = 0; k < actions; k++) tp_action(tok[2]);
-    else if (!strcmp(tok[1], "cg")) {
-      char cg[4096];
-      int l = hex_decode(tok[3], (unsigned char *)cg, sizeof cg - 1);
-      cg[l < 0 ? 0 : l] = 0;
-      status = cg_trigger(tok[2], cg);
-    } else status = xdp_trigger(atoi(tok[2]));
-    for (int i = 0; i < nids; i++) {
-      long long after = fds[i] >= 0 ? read_cnt(fds[i], &a, &info) : -1;
-      delta[r * nids + i] = before[i] < 0 || after < 0 ? -1 : after - before[i];
+    int64_t spent = 0;
+    for (int w = 0; w < windows; w++) {
+      struct timespec t0, t1;
+      for (int i = 0; i < nids; i++) before[i] = fds[i] >= 0 ? read_cnt(fds[i], &a, &info) : -1;
+      clock_gettime(CLOCK_MONOTONIC, &t0); /* vDSO: not a syscall */
+      if (tp && w == 0) for (int k = 0; k < actions; k++) tp_action(tok[2]);
+      else if (tp) do clock_gettime(CLOCK_MONOTONIC, &t1);
+        while ((t1.tv_sec - t0.tv_sec) * 1000000000LL + t1.tv_nsec - t0.tv_nsec < spent);
+      else if (!strcmp(tok[1], "cg")) {
+        char cg[4096];
+        int l = hex_decode(tok[3], (unsigned char *)cg, sizeof cg - 1);
+        cg[l < 0 ? 0 : l] = 0;
+        status = cg_trigger(tok[2], cg);
+      } else status = xdp_trigger(atoi(tok[2]));
+      clock_gettime(CLOCK_MONOTONIC, &t1);
+      if (w == 0) spent = (t1.tv_sec - t0.tv_sec) * 1000000000LL + t1.tv_nsec - t0.tv_nsec;
+      for (int i = 0; i < nids; i++) {
+        long long after = fds[i] >= 0 ? read_cnt(fds[i], &a, &info) : -1;
+        delta[(r * windows + w) * nids + i] = before[i] < 0 || after < 0 ? -1 : after - before[i];
+      }
     }
   }
   char *p = reply + sprintf(reply, "counts %d %d", opened, status);
-  for (int i = 0; i < nids * reps; i++) p += sprintf(p, " %lld", delta[i]);
+  for (int i = 0; i < nids * reps * windows; i++) p += sprintf(p, " %lld", delta[i]);
   for (int i = 0; i < nids; i++) if (fds[i] >= 0) close(fds[i]);
   free(fds), free(before), free(delta);
 }

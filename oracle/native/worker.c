@@ -101,6 +101,7 @@ void exec_request(char *line, char *reply, int recv_fd) {
   else if (!strcmp(tok[0], "bpf")) do_bpf(tok, n, reply);
   else if (!strcmp(tok[0], "sys")) do_sys(tok, n, reply);
   else if (!strcmp(tok[0], "fdkind")) do_fdkind(tok, n, reply);
+  else if (!strcmp(tok[0], "nl")) do_netlink(tok, n, reply);
   else sprintf(reply, "error unknown request %s", tok[0]);
 }
 
