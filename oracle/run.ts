@@ -5,7 +5,7 @@
  */
 import type { BpfAttr, KernelCall } from '../src/kernel/call';
 import { vmlinuxBtf, type Btf } from './btf';
-import { encodeBpf, parseBpfReply, requestLine, type FdKind } from './encode';
+import { encodeBpf, flagValue, parseBpfReply, requestLine, type FdKind } from './encode';
 import type { Helper } from './native';
 import { settle } from './settle';
 import { Tracker, type IdKind } from './track';
@@ -83,6 +83,17 @@ export class Run {
         return { ret: 0, ran, ...(notComparable ? { notComparable } : {}), ...(note ? { note } : {}) };
       }
       case 'bpf': return this.bpf(t.realPid(call.pid), call.cmd, call.attr);
+      case 'netlinkXdpAttach': {
+        // RTM_SETLINK with IFLA_XDP from that process (oracle/native/netlink.c): flags and
+        // expected_fd are sent only when the call gives them.
+        let flags = '-';
+        try { if (call.flags !== undefined) flags = String(flagValue(call.flags, 'flags')); }
+        catch (e) { return { ret: -22, notComparable: `netlinkXdpAttach: ${(e as Error).message}` }; }
+        const exp = call.expected_fd === undefined ? '-' : String(call.expected_fd);
+        return { ret: await this.ret(`w ${t.realPid(call.pid)} nl xdp ${call.ifindex} ${call.prog_fd} ${flags} ${exp}`) };
+      }
+      case 'netlinkVethAdd': return { ret: await this.ret(`w ${t.realPid(call.pid)} nl veth ${hex(call.name)} ${hex(call.peer)}`) };
+      case 'netlinkLinkDel': return { ret: await this.ret(`w ${t.realPid(call.pid)} nl del ${hex(call.name)}`) };
       default: return { ret: -22, notComparable: `unknown call ${JSON.stringify(call)}` };
     }
   }

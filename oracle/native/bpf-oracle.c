@@ -245,6 +245,19 @@ static int find_cgroup2(char *out, size_t cap) {
   return 0;
 }
 
+/* Whether pid is a running bpf-oracle guard (not a zombie, not a reused pid). */
+static int guard_alive(int pid) {
+  char path[64], buf[256] = "";
+  snprintf(path, sizeof path, "/proc/%d/stat", pid);
+  FILE *f = fopen(path, "r");
+  if (!f) return 0;
+  size_t n = fread(buf, 1, sizeof buf - 1, f);
+  fclose(f);
+  buf[n] = 0;
+  char *close_paren = strrchr(buf, ')');
+  return strstr(buf, "(bpf-oracle") && close_paren && close_paren[2] != 'Z';
+}
+
 /* Directories left by runs whose guard was killed: remove them. */
 static void remove_stale(const char *parent) {
   DIR *d = opendir(parent);
@@ -252,7 +265,7 @@ static void remove_stale(const char *parent) {
   char path[4200];
   while (d && (e = readdir(d))) {
     int pid;
-    if (sscanf(e->d_name, "bpf-oracle-%d-", &pid) != 1 || (kill(pid, 0) == 0 || errno != ESRCH)) continue;
+    if (sscanf(e->d_name, "bpf-oracle-%d-", &pid) != 1 || guard_alive(pid)) continue;
     snprintf(path, sizeof path, "%s/%s", parent, e->d_name);
     remove_cgroup_tree(path);
   }
