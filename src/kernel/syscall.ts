@@ -43,13 +43,14 @@ const HANDLERS: Partial<Record<BpfCmd, Handler>> = {
 /** `bpf(cmd, attr)` as process `pid`. Throws SyscallError; `Kernel.apply` turns it into -errno. */
 export function sysBpf(k: KernelState, pid: unknown, cmdArg: unknown, attr: unknown): number {
   const p = findProcess(k, pid);
+  // __sys_bpf copies the attr in (EFAULT) before it looks at the command (EINVAL).
+  if (typeof attr !== 'object' || attr === null || Array.isArray(attr))
+    fail(Errno.EFAULT, 'copy_from_bpfptr', 'attr must be an object');
   const cmd = (typeof cmdArg === 'number' ? BPF_CMD[cmdArg] : BPF_CMD.find((c) => c === cmdArg)) as BpfCmd | undefined;
   if (!cmd) fail(Errno.EINVAL, '__sys_bpf', `unknown bpf() command ${JSON.stringify(cmdArg)}`);
   const since = BPF_CMD_SINCE[cmd];
   if (since && !k.since(since))
     fail(Errno.EINVAL, '__sys_bpf', `${cmd} does not exist in Linux ${formatVersion(k.version)} (it came in ${formatVersion(since)}): unknown command`);
-  if (typeof attr !== 'object' || attr === null || Array.isArray(attr))
-    fail(Errno.EFAULT, 'copy_from_bpfptr', 'attr must be an object');
   const h = HANDLERS[cmd];
   if (!h) fail(Errno.EINVAL, '__sys_bpf', `${cmd} is not modelled by the playground`);
   k.emit('call', '__sys_bpf', `pid ${p.pid}: bpf(${cmd})`, { pid: p.pid });
