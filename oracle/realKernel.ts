@@ -41,7 +41,7 @@ export async function runOnRealKernel(calls: readonly KernelCall[], opts: RunOpt
   const t0 = Date.now();
   const { helper, release } = await Helper.start();
   const results: RealCallResult[] = [];
-  let bpffs: RealRun['bpffs'] = [];
+  let bpffs: RealRun['bpffs'] | undefined;
   try {
     const run = new Run(helper, opts.firstModelPid ?? 100);
     for (const [i, call] of calls.entries()) {
@@ -56,7 +56,7 @@ export async function runOnRealKernel(calls: readonly KernelCall[], opts: RunOpt
   } finally {
     await helper.close();
   }
-  return { kernelRelease: release, results, notComparable: results.filter((r) => r.notComparable).length, ms: Date.now() - t0, bpffs };
+  return { kernelRelease: release, results, notComparable: results.filter((r) => r.notComparable).length, ms: Date.now() - t0, bpffs: bpffs ?? [] };
 }
 
 let cachedCheck: { ok: true } | { ok: false; why: string } | undefined;

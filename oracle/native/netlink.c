@@ -89,15 +89,26 @@ void do_netlink(char **tok, int n, char *reply) {
     if (la < 0 || lb < 0) { sprintf(reply, "error bad name"); return; }
     r.nh.nlmsg_type = RTM_NEWLINK;
     r.nh.nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
-    put_ifinfo(&r.nh, 0, IFF_UP);
+    put_ifinfo(&r.nh, 0, 0); /* up only once both ends exist (veth_open: -ENOTCONN before) */
     put(&r.nh, IFLA_IFNAME, a, (size_t)la + 1);
     struct rtattr *li = nest(&r.nh, IFLA_LINKINFO);
     put(&r.nh, IFLA_INFO_KIND, "veth", 5);
     struct rtattr *data = nest(&r.nh, IFLA_INFO_DATA);
     struct rtattr *peer = nest(&r.nh, VETH_INFO_PEER);
-    put_ifinfo(&r.nh, 0, IFF_UP);
+    put_ifinfo(&r.nh, 0, 0);
     put(&r.nh, IFLA_IFNAME, b, (size_t)lb + 1);
     end(&r.nh, peer), end(&r.nh, data), end(&r.nh, li);
+    int err = talk(&r.nh);
+    for (int i = 0; i < 2 && !err; i++) { /* ip link set NAME up */
+      memset(&r, 0, sizeof r);
+      r.nh.nlmsg_len = NLMSG_LENGTH(0);
+      r.nh.nlmsg_type = RTM_SETLINK;
+      put_ifinfo(&r.nh, 0, IFF_UP);
+      put(&r.nh, IFLA_IFNAME, i ? b : a, strlen(i ? b : a) + 1);
+      err = talk(&r.nh);
+    }
+    sprintf(reply, "ret %d", err);
+    return;
   } else if (n >= 3 && !strcmp(tok[1], "del")) {
     int la = name_arg(tok[2], a, sizeof a);
     if (la < 0) { sprintf(reply, "error bad name"); return; }
