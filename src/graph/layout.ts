@@ -1,0 +1,191 @@
+/**
+ * Layout with dagre, left to right in fixed columns (processes and directories, open files
+ * and pins, links, programs and attach points, maps), stable from step to step:
+ *
+ * - columns are fixed by kind (dagre's ranker is given the ranks), so a longer chain of
+ *   references never pushes existing nodes sideways;
+ * - the layout is of the history's union graph (every node and reference any step has),
+ *   so stepping back and forward moves nothing: each step shows a subset at fixed places;
+ * - it is cached by topology, so a step that adds no node or edge costs no layout;
+ * - when the union grows, dagre relays out the same graph object (its dynamic mode keeps
+ *   the previous order), and the result is shifted so existing nodes move the least.
+ */
+import dagre from '@dagrejs/dagre';
+import type { Graph, GraphNode } from './types';
+
+export interface XY { x: number; y: number }
+export interface Size { w: number; h: number }
+
+export const ROW_H = 17;
+
+/** Rows a process node shows: its BPF/dir fds, and one line for its tty fds. */
+export function processRows(n: GraphNode): number {
+  const rows = n.rows ?? [];
+  const tty = rows.some((r) => !r.to);
+  return rows.filter((r) => r.to).length + (tty ? 1 : 0);
+}
+
+export function nodeSize(n: GraphNode): Size {
+  switch (n.kind) {
+    case 'process': return { w: 200, h: 46 + ROW_H * processRows(n) };
+    case 'file': return { w: 150, h: 52 };
+    case 'pin': return { w: 200, h: 52 };
+    case 'dir': return { w: 150, h: 40 };
+    case 'attach': return { w: 184, h: 52 };
+    default: return { w: 184, h: 60 };
+  }
+}
+
+/** The column of a node kind; kinds the model adds later default to the links' column. */
+export function column(kind: string): number {
+  switch (kind) {
+    case 'process': case 'dir': return 0;
+    case 'file': case 'pin': return 1;
+    case 'prog': case 'attach': return 3;
+    case 'map': return 4;
+    default: return 2;
+  }
+}
+
+interface LayoutNode { id: string; w: number; h: number; col: number }
+interface LayoutEdge { source: string; target: string }
+
+const COLUMN_W = [200, 200, 184, 184, 184];
+const COLUMN_GAP = 72;
+/** Left edge of each column: fixed, whatever the columns hold. */
+export const COLUMN_X = COLUMN_W.reduce<number[]>((xs, _w, i) => [...xs, i === 0 ? 16 : xs[i - 1]! + COLUMN_W[i - 1]! + COLUMN_GAP], []);
+
+/** dagre doubles every edge's minlen (room for labels), so columns are every other rank;
+ * rank 0 is left to dagre's own nesting root. */
+const presetRanks = (g: { nodes(): string[]; node(v: string): { rank?: number } }): void => {
+  for (const v of g.nodes()) {
+    const n = g.node(v);
+    if (typeof n.rank !== 'number') n.rank = 0;
+  }
+};
+
+const OPTIONS = { rankdir: 'LR', ranksep: 64, nodesep: 14, edgesep: 8, marginx: 16, marginy: 16, ranker: presetRanks };
+
+/** One dagre graph kept across relayouts, plus a cache of positions by topology. */
+export class StableLayout {
+  private g = new dagre.graphlib.Graph({ multigraph: false });
+  private last = new Map<string, XY>();
+  private readonly byTopology = new Map<string, Map<string, XY>>();
+  /** How many times dagre actually ran (tests and benches read it). */
+  runs = 0;
+
+  constructor() {
+    this.g.setGraph({ ...OPTIONS });
+    this.g.setDefaultEdgeLabel(() => ({}));
+  }
+
+  /** Top-left positions of every node. */
+  layout(nodes: readonly LayoutNode[], edges: readonly LayoutEdge[]): ReadonlyMap<string, XY> {
+    const key = topologyKey(nodes, edges);
+    const hit = this.byTopology.get(key);
+    if (hit) return hit;
+    const g = this.g;
+    const want = new Set(nodes.map((n) => n.id));
+    for (const id of g.nodes()) if (!want.has(id)) g.removeNode(id);
+    const col = new Map<string, number>();
+    for (const n of nodes) {
+      col.set(n.id, n.col);
+      g.setNode(n.id, { width: n.w, height: n.h, rank: (n.col + 1) * 2 });
+    }
+    // Only edges that go right are laid out (a file opening a directory, a directory in a
+    // directory are drawn, not ranked).
+    const forward = edges.filter((e) => (col.get(e.target) ?? 0) > (col.get(e.source) ?? 0));
+    const wantEdges = new Set(forward.map((e) => `${e.source}\u0000${e.target}`));
+    for (const e of g.edges()) if (!wantEdges.has(`${e.v}\u0000${e.w}`)) g.removeEdge(e.v, e.w);
+    for (const e of forward) g.setEdge(e.source, e.target);
+    this.runs++;
+    dagre.layout(g);
+    const pos = new Map<string, XY>();
+    for (const n of nodes) {
+      const d = g.node(n.id) as { x: number; y: number };
+      pos.set(n.id, { x: COLUMN_X[n.col] ?? d.x - n.w / 2, y: d.y - n.h / 2 });
+    }
+    anchor(pos, this.last);
+    this.last = pos;
+    if (this.byTopology.size > 32) this.byTopology.delete(this.byTopology.keys().next().value!);
+    this.byTopology.set(key, pos);
+    return pos;
+  }
+}
+
+function topologyKey(nodes: readonly LayoutNode[], edges: readonly LayoutEdge[]): string {
+  const parts: string[] = [];
+  for (const n of nodes) parts.push(`${n.id}:${n.w}x${n.h}@${n.col}`);
+  parts.push('|');
+  for (const e of edges) parts.push(`${e.source}>${e.target}`);
+  return parts.join(',');
+}
+
+/** Shift `pos` vertically by the median move of the nodes that were already placed
+ * (columns fix x). */
+function anchor(pos: Map<string, XY>, before: ReadonlyMap<string, XY>): void {
+  const dy: number[] = [];
+  for (const [id, p] of pos) {
+    const q = before.get(id);
+    if (q) dy.push(q.y - p.y);
+  }
+  if (dy.length === 0) return;
+  const my = dy.sort((a, b) => a - b)[dy.length >> 1]!;
+  if (my !== 0) for (const p of pos.values()) p.y += my;
+}
+
+/**
+ * The union of a history's graphs, kept incrementally: feed it the graphs of steps
+ * 0..n in order; a new prefix (history truncated or replayed) starts it over.
+ */
+export class HistoryLayout {
+  private graphs: Graph[] = [];
+  private nodes = new Map<string, LayoutNode>();
+  private edges = new Map<string, LayoutEdge>();
+  private readonly stable = new StableLayout();
+  private positions: ReadonlyMap<string, XY> = new Map();
+  private dirty = true;
+
+  get runs(): number { return this.stable.runs; }
+
+  /** Positions for every node any of `graphs` has. */
+  update(graphs: readonly Graph[]): ReadonlyMap<string, XY> {
+    let same = 0;
+    while (same < graphs.length && same < this.graphs.length && graphs[same] === this.graphs[same]) same++;
+    if (same < this.graphs.length) {
+      this.nodes.clear();
+      this.edges.clear();
+      this.graphs = [];
+      same = 0;
+      this.dirty = true;
+    }
+    for (let i = same; i < graphs.length; i++) if (i === 0 || graphs[i] !== graphs[i - 1]) this.add(graphs[i]!);
+    this.graphs = [...graphs];
+    if (this.dirty) {
+      this.positions = this.stable.layout([...this.nodes.values()], [...this.edges.values()]);
+      this.dirty = false;
+    }
+    return this.positions;
+  }
+
+  private add(g: Graph): void {
+    for (const n of g.nodes) {
+      const s = nodeSize(n);
+      const old = this.nodes.get(n.id);
+      if (!old) {
+        this.nodes.set(n.id, { id: n.id, ...s, col: column(n.kind) });
+        this.dirty = true;
+      } else if (s.h > old.h || s.w > old.w) {
+        this.nodes.set(n.id, { ...old, w: Math.max(s.w, old.w), h: Math.max(s.h, old.h) });
+        this.dirty = true;
+      }
+    }
+    for (const e of g.edges) {
+      const k = `${e.source}\u0000${e.target}`;
+      if (!this.edges.has(k)) {
+        this.edges.set(k, { source: e.source, target: e.target });
+        this.dirty = true;
+      }
+    }
+  }
+}

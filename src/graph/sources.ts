@@ -1,0 +1,161 @@
+/**
+ * One source per snapshot array: each turns its part of the snapshot into nodes and edges.
+ * When the model grows (cgroups, netdevs, legacy attachments), add a source here and put
+ * it in `SOURCES`; nothing else in the graph needs to change.
+ */
+import type { FileSnapshot, KernelSnapshot, LinkSnapshot, ProgSnapshot } from '../kernel/index';
+import type { EdgeKind, FdRow, GraphNode } from './types';
+
+export interface GraphBuilder {
+  readonly snap: KernelSnapshot;
+  node(n: GraphNode): void;
+  edge(source: string, target: string, kind: EdgeKind, label: string, holds: boolean, sourceHandle?: string): void;
+  has(id: string): boolean;
+  file(key: string): FileSnapshot | undefined;
+  prog(key: string): ProgSnapshot | undefined;
+  link(key: string): LinkSnapshot | undefined;
+}
+
+export interface GraphSource {
+  /** The snapshot array it reads. */
+  name: string;
+  build(b: GraphBuilder): void;
+}
+
+const short = (t: string | number): string => String(t).replace(/^BPF_(PROG|MAP|LINK)_TYPE_/, '').toLowerCase();
+const base = (path: string): string => path.slice(path.lastIndexOf('/') + 1) || '/';
+
+export const pinId = (path: string): string => `pin:${path}`;
+export const dirId = (path: string): string => `dir:${path}`;
+export const pidId = (pid: number): string => `pid:${pid}`;
+
+/** A BPF object in words, as the panels name it: "link 1", "prog raw_tp_prog", "map test_lin.bss". */
+export function objectName(b: Pick<GraphBuilder, 'snap'>, key: string): string {
+  const s = b.snap;
+  const p = s.progs.find((x) => x.key === key);
+  if (p) return `prog ${p.name || p.id}`;
+  const m = s.maps.find((x) => x.key === key);
+  if (m) return `map ${m.name || m.id}`;
+  const l = s.links.find((x) => x.key === key);
+  if (l) return l.isLink ? `link ${l.id || '(no id)'}` : `attachment of prog ${s.progs.find((x) => x.key === l.prog)?.name ?? ''}`.trim();
+  return key;
+}
+
+const processes: GraphSource = {
+  name: 'processes',
+  build(b) {
+    for (const p of b.snap.processes) {
+      const id = pidId(p.pid);
+      const rows: FdRow[] = p.fds.map(({ fd, file }) => {
+        const f = b.file(file);
+        if (!f || f.kind === 'tty') return { fd, file, text: 'tty' };
+        if (f.kind === 'dir') return { fd, file, text: `dir ${f.target}`, to: file };
+        return { fd, file, text: objectName(b, f.target), to: file };
+      });
+      b.node({
+        id, kind: 'process', title: p.comm, subtitle: `pid ${p.pid}${p.ppid !== 1 ? ` · child of ${p.ppid}` : ''}`,
+        counters: `${p.fds.length} fds`, label: `process ${p.comm} (pid ${p.pid})`, state: 'alive', root: true, rows, source: p,
+      });
+      for (const r of rows) if (r.to) b.edge(id, r.to, 'fd', `fd ${r.fd}`, true, `fd${r.fd}`);
+    }
+  },
+};
+
+const files: GraphSource = {
+  name: 'files',
+  build(b) {
+    for (const f of b.snap.files) {
+      if (f.kind === 'tty') continue;
+      const what = f.name.replace(/^anon_inode:/, '');
+      b.node({
+        id: f.key, kind: 'file', title: what, subtitle: `open file ${f.key.replace('file#', '#')}`, counters: `f_count ${f.fCount}`,
+        label: `open file ${what} ${f.key.replace('file#', '#')}`, state: 'alive', root: false, source: f,
+      });
+      const target = f.kind === 'dir' ? dirId(f.target) : f.target;
+      b.edge(f.key, target, 'file', f.kind === 'dir' ? 'opens' : 'refers to', true);
+    }
+  },
+};
+
+const links: GraphSource = {
+  name: 'links',
+  build(b) {
+    for (const l of b.snap.links) {
+      const title = l.isLink ? `link ${l.id || '(no id)'}` : 'attachment fd';
+      const state = !l.isLink ? 'plain-fd' : l.attached ? 'attached' : 'detached';
+      b.node({
+        id: l.key, kind: 'link', title, subtitle: `${short(l.type)}${state === 'detached' ? ' · detached' : ''}`,
+        counters: `refcnt ${l.refcnt}`, label: l.isLink ? `link ${l.id || l.key}` : `attachment fd ${l.key}`, state, root: false, source: l,
+      });
+      b.edge(l.key, l.prog, 'prog', 'runs', true);
+      if (l.attached) b.edge(l.key, l.target, 'attach', 'attached to', false);
+    }
+  },
+};
+
+const progs: GraphSource = {
+  name: 'progs',
+  build(b) {
+    for (const p of b.snap.progs) {
+      const name = p.name || `prog ${p.id}`;
+      b.node({
+        id: p.key, kind: 'prog', title: name, subtitle: `prog ${p.id} · ${short(p.type)}${p.attachTarget ? ` → ${p.attachTarget}` : ''}`,
+        counters: `refcnt ${p.refcnt} · run_cnt ${p.runCnt}`, label: `program ${name}`, state: 'alive', root: false, runCnt: p.runCnt, source: p,
+      });
+      for (const m of p.maps) b.edge(p.key, m, 'map', 'uses', true);
+    }
+  },
+};
+
+const maps: GraphSource = {
+  name: 'maps',
+  build(b) {
+    for (const m of b.snap.maps) {
+      const name = m.name || `map ${m.id}`;
+      b.node({
+        id: m.key, kind: 'map', title: name, subtitle: `map ${m.id} · ${short(m.type)}`,
+        counters: `refcnt ${m.refcnt} · usercnt ${m.usercnt}`, label: `map ${name}`, state: 'alive', root: false, source: m,
+      });
+    }
+  },
+};
+
+function fsSource(name: 'bpffs' | 'cgroupfs'): GraphSource {
+  return {
+    name,
+    build(b) {
+      for (const e of b.snap[name]) {
+        const parent = e.path.slice(0, e.path.lastIndexOf('/'));
+        if (e.kind === 'dir') {
+          b.node({
+            id: dirId(e.path), kind: 'dir', title: base(e.path), subtitle: e.path, counters: name === 'bpffs' ? 'BPF FS directory' : 'cgroup',
+            label: `directory ${e.path}`, state: 'alive', root: false, source: e,
+          });
+        } else {
+          b.node({
+            id: pinId(e.path), kind: 'pin', title: base(e.path), subtitle: e.path, counters: e.obj ? `holds ${objectName(b, e.obj)}` : '',
+            label: `pin ${e.path}`, state: 'alive', root: true, source: e,
+          });
+          if (e.obj) b.edge(pinId(e.path), e.obj, 'pin', 'pins', true);
+        }
+        if (b.has(dirId(parent))) b.edge(dirId(parent), e.kind === 'dir' ? dirId(e.path) : pinId(e.path), 'contains', '', false);
+      }
+    },
+  };
+}
+
+const attachPoints: GraphSource = {
+  name: 'attachPoints',
+  build(b) {
+    for (const a of b.snap.attachPoints) {
+      b.node({
+        id: a.key, kind: 'attach', subkind: a.kind, title: a.name, subtitle: a.kind,
+        counters: a.links.length === 0 ? 'nothing attached' : `${a.links.length} attached`,
+        label: `${a.kind} ${a.name}`, state: 'alive', root: false, source: a,
+      });
+    }
+  },
+};
+
+/** In drawing order: holders before what they hold, so keys appear in a stable order. */
+export const SOURCES: readonly GraphSource[] = [processes, fsSource('bpffs'), fsSource('cgroupfs'), files, links, progs, maps, attachPoints];
