@@ -10,15 +10,19 @@
 import { Errno } from './errno';
 import type { BpfAttr } from './call';
 import { FLAG_FIELDS, FLAG_VALUES, type FlagName } from './uapi';
-import { fail, type KernelState } from './state';
+import { fail, show, type KernelState } from './state';
 
 /** A field of a command's attr, and the release that added it (default: always there). */
 export interface FieldSpec { name: string; since?: number; out?: boolean }
 
-export function isZero(v: unknown): boolean {
+export function isZero(v: unknown, seen = new Set<object>()): boolean {
   if (v === undefined || v === null || v === 0 || v === '' || v === false) return true;
   if (Array.isArray(v)) return v.length === 0;
-  if (typeof v === 'object') return Object.values(v as object).every(isZero);
+  if (typeof v === 'object') {
+    if (seen.has(v)) return true; // a cycle adds no bytes
+    seen.add(v);
+    return Object.values(v as object).every((x) => isZero(x, seen));
+  }
   return false;
 }
 
@@ -42,12 +46,18 @@ export function checkAttr(k: KernelState, cmd: string, attr: BpfAttr, fields: re
   }
 }
 
+/** `put_user`/`copy_to_user` of an out-parameter: EFAULT when the attr cannot be written
+ * (a frozen object), as the kernel's copy to read-only memory fails. */
+export function putUser(attr: BpfAttr, field: string, value: unknown): void {
+  if (!Reflect.set(attr, field, value)) fail(Errno.EFAULT, 'copy_to_user', `attr.${field} cannot be written`);
+}
+
 /** An unsigned 32-bit field (fds, ids, sizes). Absent is 0. */
 export function u32(attr: BpfAttr, field: string): number {
   const v = attr[field];
   if (v === undefined || v === null) return 0;
   if (typeof v !== 'number' || !Number.isInteger(v) || v < -0x80000000 || v > 0xffffffff)
-    fail(Errno.EINVAL, 'copy_from_bpfptr', `attr.${field} must be a 32-bit integer, got ${JSON.stringify(v)}`);
+    fail(Errno.EINVAL, 'copy_from_bpfptr', `attr.${field} must be a 32-bit integer, got ${show(v)}`);
   return v;
 }
 
@@ -76,7 +86,7 @@ export function enumField(attr: BpfAttr, field: string, table: readonly string[]
     const i = table.indexOf(v);
     if (i >= 0) return i;
   }
-  return fail(Errno.EINVAL, 'copy_from_bpfptr', `attr.${field}: unknown value ${JSON.stringify(v)}`);
+  return fail(Errno.EINVAL, 'copy_from_bpfptr', `attr.${field}: unknown value ${show(v)}`);
 }
 
 /** A flags field: a number, or an array of the flag names this field takes. */
@@ -90,7 +100,7 @@ export function flagsField(attr: BpfAttr, field: string): number {
     for (const name of v) {
       if (typeof name === 'number' && Number.isInteger(name) && name >= 0) { n |= name; continue; }
       if (typeof name !== 'string' || !allowed.includes(name as FlagName))
-        fail(Errno.EINVAL, 'copy_from_bpfptr', `attr.${field}: ${JSON.stringify(name)} is not a flag of this field`);
+        fail(Errno.EINVAL, 'copy_from_bpfptr', `attr.${field}: ${show(name)} is not a flag of this field`);
       n |= FLAG_VALUES[name as FlagName];
     }
     return n >>> 0;

@@ -4,7 +4,7 @@
  * `bpf_prog_detach`, `bpf_prog_query`; kernel/bpf/cgroup.c), and the netlink XDP attach
  * that `ip link set dev DEV xdp ...` performs (net/core/dev.c `dev_change_xdp_fd`).
  */
-import { checkAttr, enumField, fdField, flagsField, u32, type FieldSpec } from './attr';
+import { checkAttr, enumField, fdField, flagsField, putUser, u32, type FieldSpec } from './attr';
 import type { BpfAttr } from './call';
 import { cgroupAttachInfo, cgroupBpfAttach, cgroupBpfDetachProg, cgroupMode, cgroupRevision, effectiveEntries, entryProg, type Cgroup, type CgroupAnchor } from './cgroup';
 import { progFromFd, linkFromFd } from './cmd_link';
@@ -132,14 +132,14 @@ export function bpfProgQuery(k: KernelState, p: Process, attr: BpfAttr): number 
   const ids = (effective ? effectiveEntries(cg, atype) : cg.progs.get(atype) ?? []).map((e) => entryProg(e).id);
   // The caller's prog_cnt is the capacity of prog_ids; absent means a full-size buffer.
   const capacity = attr.prog_cnt === undefined || attr.prog_cnt === null ? 64 : u32(attr, 'prog_cnt') >>> 0;
-  attr.attach_flags = effective ? 0 : cgroupMode(cg, atype);
-  attr.prog_cnt = ids.length;
-  if (k.since(617)) attr.revision = effective ? 0 : cgroupRevision(cg, atype);
+  putUser(attr, 'attach_flags', effective ? 0 : cgroupMode(cg, atype));
+  putUser(attr, 'prog_cnt', ids.length);
+  if (k.since(617)) putUser(attr, 'revision', effective ? 0 : cgroupRevision(cg, atype));
   if (capacity === 0 || ids.length === 0) {
-    attr.prog_ids = [];
+    putUser(attr, 'prog_ids', []);
     return 0;
   }
-  attr.prog_ids = ids.slice(0, capacity);
+  putUser(attr, 'prog_ids', ids.slice(0, capacity));
   if (capacity < ids.length) fail(Errno.ENOSPC, '__cgroup_bpf_query', `${ids.length} programs, room for ${capacity}: the first ${capacity} ids were copied`);
   return 0;
 }

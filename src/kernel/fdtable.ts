@@ -5,7 +5,7 @@
 import { Errno } from './errno';
 import type { FileTarget, OpenFile, Process } from './objects';
 import { fput, releaseFile } from './refs';
-import { fail, fileKey, type KernelState } from './state';
+import { fail, fileKey, show, type KernelState } from './state';
 
 /** RLIMIT_NOFILE soft limit of a default process. */
 export const NOFILE = 1024;
@@ -13,7 +13,7 @@ export const TASK_COMM_LEN = 16;
 
 export function findProcess(k: KernelState, pid: unknown): Process {
   const p = typeof pid === 'number' ? k.processes.get(pid) : undefined;
-  if (!p) fail(Errno.ESRCH, 'find_task_by_vpid', `no process with pid ${String(pid)}`);
+  if (!p) fail(Errno.ESRCH, 'find_task_by_vpid', `no process with pid ${show(pid)}`);
   return p;
 }
 
@@ -81,7 +81,7 @@ export function sysFork(k: KernelState, pid: unknown): number {
 export function sysClose(k: KernelState, pid: unknown, fd: unknown): number {
   const p = findProcess(k, pid);
   const f = fget(p, fd);
-  if (!f) fail(Errno.EBADF, 'close_fd', `pid ${p.pid} has no fd ${String(fd)}`);
+  if (!f) fail(Errno.EBADF, 'close_fd', `pid ${p.pid} has no fd ${show(fd)}`);
   p.fds[fd as number] = undefined;
   trimFds(p);
   k.emit('fd', 'close_fd', `pid ${p.pid} closes fd ${String(fd)}`, { pid: p.pid });
@@ -92,7 +92,7 @@ export function sysClose(k: KernelState, pid: unknown, fd: unknown): number {
 export function sysDup(k: KernelState, pid: unknown, fd: unknown): number {
   const p = findProcess(k, pid);
   const f = fget(p, fd);
-  if (!f) fail(Errno.EBADF, 'ksys_dup', `pid ${p.pid} has no fd ${String(fd)}`);
+  if (!f) fail(Errno.EBADF, 'ksys_dup', `pid ${p.pid} has no fd ${show(fd)}`);
   const nfd = allocFd(p);
   installFd(k, p, nfd, f, false);
   k.emit('fd', 'ksys_dup', `pid ${p.pid}: fd ${nfd} is a duplicate of fd ${String(fd)} (same open file, close-on-exec clear)`, { pid: p.pid });

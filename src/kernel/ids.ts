@@ -3,7 +3,7 @@
  * (kernel/bpf/syscall.c `bpf_obj_get_next_id`, `bpf_prog_get_fd_by_id`,
  * `bpf_map_get_fd_by_id`, `bpf_link_get_fd_by_id`).
  */
-import { checkAttr, flagsField, u32 } from './attr';
+import { checkAttr, flagsField, putUser, u32 } from './attr';
 import type { BpfAttr } from './call';
 import { Errno } from './errno';
 import { allocFd, newFd } from './fdtable';
@@ -20,7 +20,7 @@ export function bpfGetNextId(k: KernelState, cmd: string, attr: BpfAttr, idr: Id
   if (start >= INT_MAX) fail(Errno.EINVAL, 'bpf_obj_get_next_id', `start_id ${start} is not below INT_MAX`);
   const next = idr.nextAfter(start);
   if (next === undefined) fail(Errno.ENOENT, 'bpf_obj_get_next_id', `no id after ${start}`);
-  attr.next_id = next;
+  putUser(attr, 'next_id', next);
   return 0;
 }
 

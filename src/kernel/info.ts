@@ -6,7 +6,7 @@
  * the fields that fit in that many bytes are written and `info_len` is set to
  * min(info_len, sizeof struct), as the kernel copies; without it the whole struct.
  */
-import { checkAttr, u32 } from './attr';
+import { checkAttr, putUser, u32 } from './attr';
 import { VMLINUX_BTF_OBJ_ID } from './btf';
 import type { BpfAttr } from './call';
 import { Errno } from './errno';
@@ -97,12 +97,12 @@ export function bpfObjGetInfoByFd(k: KernelState, p: Process, attr: BpfAttr): nu
     const len = Math.min(want, layout.size);
     const out = fit(layout, full, len);
     if (len > LINK_UNION) out[li.union[0]] = li.union[1];
-    attr.info = out;
-    attr.info_len = len;
+    putUser(attr, 'info', out);
+    putUser(attr, 'info_len', len);
     return 0;
   } else fail(Errno.EINVAL, 'bpf_obj_get_info_by_fd', `fd ${fd} is not a BPF program, map, BTF or link`);
   const len = Math.min(want, layout.size);
-  attr.info = fit(layout, full, len);
-  attr.info_len = len;
+  putUser(attr, 'info', fit(layout, full, len));
+  putUser(attr, 'info_len', len);
   return 0;
 }

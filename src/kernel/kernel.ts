@@ -9,7 +9,7 @@ import { trigger } from './events';
 import { findProcess, sysClose, sysDup, sysExit, sysFork, sysSpawn } from './fdtable';
 import type { KernelEvent } from './log';
 import { takeSnapshot, type KernelSnapshot } from './snapshot';
-import { KernelState, SyscallError } from './state';
+import { KernelState, SyscallError, show } from './state';
 import { sysBpf } from './syscall';
 import { netlinkXdpAttach } from './cmd_attach';
 import { newCgroup } from './cgroup';
@@ -26,17 +26,19 @@ export interface KernelOptions {
 }
 
 function describeCall(c: KernelCall): string {
+  // The fields may hold anything (bigint, symbol, a cycle): print them without throwing.
+  const s = (v: unknown): string => (typeof v === 'string' ? v : show(v));
   switch (c.call) {
-    case 'spawn': return `spawn("${c.comm}")`;
-    case 'bpf': return `bpf(${String(c.cmd)})`;
-    case 'trigger': return `trigger("${c.event}")`;
-    case 'rename': return `rename("${c.from}", "${c.to}")`;
-    case 'open': case 'mkdir': case 'rmdir': case 'unlink': return `${c.call}("${c.path}")`;
-    case 'close': case 'dup': return `${c.call}(${c.fd})`;
-    case 'netlinkXdpAttach': return `netlink XDP attach(ifindex ${c.ifindex}, prog_fd ${c.prog_fd})`;
-    case 'netlinkVethAdd': return `ip link add ${c.name} type veth peer name ${c.peer}`;
-    case 'netlinkLinkDel': return `ip link del ${c.name}`;
-    default: return `${(c as { call: string }).call}()`;
+    case 'spawn': return `spawn("${s(c.comm)}")`;
+    case 'bpf': return `bpf(${s(c.cmd)})`;
+    case 'trigger': return `trigger("${s(c.event)}")`;
+    case 'rename': return `rename("${s(c.from)}", "${s(c.to)}")`;
+    case 'open': case 'mkdir': case 'rmdir': case 'unlink': return `${c.call}("${s(c.path)}")`;
+    case 'close': case 'dup': return `${c.call}(${s(c.fd)})`;
+    case 'netlinkXdpAttach': return `netlink XDP attach(ifindex ${s(c.ifindex)}, prog_fd ${s(c.prog_fd)})`;
+    case 'netlinkVethAdd': return `ip link add ${s(c.name)} type veth peer name ${s(c.peer)}`;
+    case 'netlinkLinkDel': return `ip link del ${s(c.name)}`;
+    default: return `${s((c as { call: unknown }).call)}()`;
   }
 }
 
@@ -84,7 +86,7 @@ export class Kernel {
         case 'netlinkXdpAttach': ret = netlinkXdpAttach(k, c.pid, c as unknown as BpfAttr); break;
         case 'netlinkVethAdd': ret = netlinkVethAdd(k, c.pid, c.name, c.peer); break;
         case 'netlinkLinkDel': ret = netlinkLinkDel(k, c.pid, c.name); break;
-        default: throw new SyscallError(Errno.EINVAL, 'apply', `unknown call ${JSON.stringify((c as { call?: unknown }).call)}`);
+        default: throw new SyscallError(Errno.EINVAL, 'apply', `unknown call ${show((c as { call?: unknown }).call)}`);
       }
       this.snap = null;
       k.emit('return', 'apply', `${describeCall(c)} = ${ret}`, pid !== undefined ? { pid } : {});

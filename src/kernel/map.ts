@@ -4,7 +4,7 @@ import type { BpfAttr } from './call';
 import { Errno } from './errno';
 import { allocFd, newFd } from './fdtable';
 import type { BpfMap, Process } from './objects';
-import { fail, mapKey, type KernelState } from './state';
+import { fail, mapKey, show, type KernelState } from './state';
 import { BPF_MAP_TYPE, BPF_MAP_TYPE_SINCE, FLAG_VALUES } from './uapi';
 
 export const MAP_CREATE_FIELDS: readonly FieldSpec[] = [
@@ -57,7 +57,7 @@ export function bpfMapCreate(k: KernelState, p: Process, attr: BpfAttr): number 
   const typeName = BPF_MAP_TYPE[type];
   const since = typeName ? BPF_MAP_TYPE_SINCE[typeName] : undefined;
   if (type === 0 || !typeName || (since && !k.since(since)))
-    fail(Errno.EINVAL, 'find_and_alloc_map', `unknown map type ${JSON.stringify(attr.map_type)}`);
+    fail(Errno.EINVAL, 'find_and_alloc_map', `unknown map type ${show(attr.map_type)}`);
   const flags = flagsField(attr, 'map_flags');
   if ((flags & FLAG_VALUES.BPF_F_RDONLY) && (flags & FLAG_VALUES.BPF_F_WRONLY))
     fail(Errno.EINVAL, 'bpf_get_file_flag', 'BPF_F_RDONLY and BPF_F_WRONLY together');

@@ -5,7 +5,7 @@
 import { Errno } from './errno';
 import { findProcess } from './fdtable';
 import { devByName, newNetDev, unregisterNetDev } from './netdev';
-import { fail, type KernelState } from './state';
+import { fail, show, type KernelState } from './state';
 
 const IFNAMSIZ = 16;
 
@@ -33,7 +33,7 @@ export function netlinkVethAdd(k: KernelState, pid: unknown, name: unknown, peer
 export function netlinkLinkDel(k: KernelState, pid: unknown, name: unknown): number {
   const p = findProcess(k, pid);
   const dev = typeof name === 'string' ? devByName(k, name) : undefined;
-  if (!dev) fail(Errno.ENODEV, 'rtnl_dellink', `no device named ${JSON.stringify(name)}`);
+  if (!dev) fail(Errno.ENODEV, 'rtnl_dellink', `no device named ${show(name)}`);
   if (!dev.peer) fail(Errno.EOPNOTSUPP, 'rtnl_dellink', `${dev.name} cannot be deleted`);
   k.emit('note', 'rtnl_dellink', `pid ${p.pid} deletes ${dev.name}; its veth peer ${dev.peer.name} goes with it`, { pid: p.pid });
   const peer = dev.peer;

@@ -11,7 +11,7 @@ import type { Process } from './objects';
 import { progTag } from './insns';
 import type { BpfMap, BpfProg } from './objects';
 import { mapInc } from './refs';
-import { fail, progKey, type KernelState } from './state';
+import { fail, progKey, show, type KernelState } from './state';
 import { BPF_ATTACH_TYPE, BPF_PROG_TYPE, BPF_PROG_TYPE_SINCE, FLAG_VALUES } from './uapi';
 
 export const PROG_LOAD_FIELDS: readonly FieldSpec[] = [
@@ -84,7 +84,7 @@ export function bpfProgLoad(k: KernelState, p: Process, attr: BpfAttr): number {
   const typeName = BPF_PROG_TYPE[type];
   const since = typeName ? BPF_PROG_TYPE_SINCE[typeName] : undefined;
   if (type === 0 || !typeName || (since && !k.since(since)))
-    fail(Errno.EINVAL, 'find_prog_type', `unknown program type ${JSON.stringify(attr.prog_type)}`);
+    fail(Errno.EINVAL, 'find_prog_type', `unknown program type ${show(attr.prog_type)}`);
   if (typeName === 'BPF_PROG_TYPE_STRUCT_OPS' || typeName === 'BPF_PROG_TYPE_EXT')
     fail(Errno.EINVAL, 'bpf_prog_load', `${typeName} programs need BTF of their target (not modelled)`);
   const license = strField(attr, 'license') ?? 'GPL';

@@ -21,6 +21,15 @@ export function fail(errno: number, fn: string, why: string): never {
   throw new SyscallError(errno, why, fn);
 }
 
+/** A value from the caller, for a message: never throws (bigint, symbol, cyclic objects). */
+export function show(v: unknown): string {
+  try {
+    return JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? `${x}n` : x)) ?? String(v);
+  } catch {
+    return Object.prototype.toString.call(v);
+  }
+}
+
 export interface TracepointState {
   /** Attached raw tracepoint links, in registration order (probes run in this order). */
   links: BpfLink[];

@@ -13,7 +13,7 @@ import { bpfProgAttach, bpfProgDetach, bpfProgQuery } from './cmd_attach';
 import { Errno } from './errno';
 import { findProcess } from './fdtable';
 import type { Process } from './objects';
-import { fail, type KernelState } from './state';
+import { fail, show, type KernelState } from './state';
 import { BPF_CMD, BPF_CMD_SINCE, type BpfCmd } from './uapi';
 import { formatVersion } from './version';
 
@@ -47,7 +47,7 @@ export function sysBpf(k: KernelState, pid: unknown, cmdArg: unknown, attr: unkn
   if (typeof attr !== 'object' || attr === null || Array.isArray(attr))
     fail(Errno.EFAULT, 'copy_from_bpfptr', 'attr must be an object');
   const cmd = (typeof cmdArg === 'number' ? BPF_CMD[cmdArg] : BPF_CMD.find((c) => c === cmdArg)) as BpfCmd | undefined;
-  if (!cmd) fail(Errno.EINVAL, '__sys_bpf', `unknown bpf() command ${JSON.stringify(cmdArg)}`);
+  if (!cmd) fail(Errno.EINVAL, '__sys_bpf', `unknown bpf() command ${show(cmdArg)}`);
   const since = BPF_CMD_SINCE[cmd];
   if (since && !k.since(since))
     fail(Errno.EINVAL, '__sys_bpf', `${cmd} does not exist in Linux ${formatVersion(k.version)} (it came in ${formatVersion(since)}): unknown command`);
