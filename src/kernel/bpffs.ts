@@ -190,6 +190,10 @@ export function sysRename(k: KernelState, p: Process, from: unknown, to: unknown
   if (dst) {
     if (src.kind === 'dir' && dst.kind !== 'dir') fail(Errno.ENOTDIR, 'may_delete', `"${String(to)}" is not a directory`);
     if (src.kind !== 'dir' && dst.kind === 'dir') fail(Errno.EISDIR, 'may_delete', `"${String(to)}" is a directory`);
+  }
+  // cgroup2's kernfs_syscall_ops have no .rename: a cgroup is never renamed or moved
+  if (src.fs.type === 'cgroup2') fail(Errno.EPERM, 'kernfs_iop_rename', 'cgroup2 has no rename operation: a cgroup cannot be renamed, moved or replaced');
+  if (dst) {
     if (dst.kind === 'dir' && dst.children!.size > 0) fail(Errno.ENOTEMPTY, 'simple_rename', `"${String(to)}" is not empty`);
   }
   const fromPath = k.vfs.pathOf(src);
