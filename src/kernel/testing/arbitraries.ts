@@ -33,7 +33,7 @@ export type FdWant = 'map' | 'prog' | 'link' | 'bpf' | 'dir' | 'any';
 export type FdRef = { want: FdWant; pick: number } | { raw: unknown };
 /** A process: one of the live ones (`pick` modulo their number, oldest first; among those
  * with an fd of the kind `needs`, if any), or a value. */
-export type PidRef = { pick: number; needs?: FdWant } | { raw: unknown };
+export type PidRef = { pick: number; needs?: FdWant[] } | { raw: unknown };
 
 /** What a call can know about the state it is made in. */
 export interface Ctx {
@@ -62,6 +62,8 @@ export interface SequenceOptions {
   version?: string;
   /** Weight of garbage calls against about 100 for all the others (default 5). */
   garbage?: number;
+  /** Which kinds of programs and attach calls to generate (default all). */
+  families?: readonly Family[];
 }
 
 /** Cast a deliberately malformed call (garbage) to the call type. */
@@ -129,7 +131,7 @@ function attrOf(fields: Record<string, unknown>): BpfAttr {
 
 /** A `bpf()` intent whose attr is built from generated parts and the state. `needs`: the
  * process is picked among those with an fd of that kind, if any. */
-function bpf<T>(cmd: string, parts: fc.Arbitrary<T>, attr: (t: T, ctx: Ctx) => BpfAttr, needs?: (t: T) => FdWant | undefined): fc.Arbitrary<Intent> {
+function bpf<T>(cmd: string, parts: fc.Arbitrary<T>, attr: (t: T, ctx: Ctx) => BpfAttr, needs?: (t: T) => FdWant[] | undefined): fc.Arbitrary<Intent> {
   return fc.record({ pid: pidRef, t: parts }).map(({ pid, t }) => ({
     pid: needs && 'pick' in pid ? { ...pid, needs: needs(t) } : pid,
     make: (ctx: Ctx) => ({ call: 'bpf', pid: ctx.pid as number, cmd, attr: attr(t, ctx) }),
@@ -137,7 +139,7 @@ function bpf<T>(cmd: string, parts: fc.Arbitrary<T>, attr: (t: T, ctx: Ctx) => B
 }
 
 /** An intent of a non-bpf call of a process. */
-function proc<T>(parts: fc.Arbitrary<T>, make: (t: T, ctx: Ctx) => KernelCall, needs?: FdWant): fc.Arbitrary<Intent> {
+function proc<T>(parts: fc.Arbitrary<T>, make: (t: T, ctx: Ctx) => KernelCall, needs?: FdWant[]): fc.Arbitrary<Intent> {
   return fc.record({ pid: pidRef, t: parts }).map(({ pid, t }) => ({
     pid: needs && 'pick' in pid ? { ...pid, needs } : pid,
     make: (ctx: Ctx) => make(t, ctx),
@@ -146,14 +148,27 @@ function proc<T>(parts: fc.Arbitrary<T>, make: (t: T, ctx: Ctx) => KernelCall, n
 
 // ---- bpf() attrs ---------------------------------------------------------------------------
 
+/** Kinds of calls, to generate only some (the real-kernel tests leave out what their kernel refuses). */
+export type Family = 'tracing' | 'cgroup' | 'xdp';
+export const FAMILIES: readonly Family[] = ['tracing', 'cgroup', 'xdp'];
+
+export const CGROUP_PATHS = ['a', 'a/b', 'c'].map((n) => `/sys/fs/cgroup/${n}`);
+export const CGROUP_ATTACH_TYPES = ['BPF_CGROUP_INET_EGRESS', 'BPF_CGROUP_INET_INGRESS', 'BPF_CGROUP_INET_SOCK_CREATE'] as const;
+const cgroupPathArb: fc.Arbitrary<unknown> = fc.oneof(w(fc.constantFrom(...CGROUP_PATHS), 9), w(fc.constantFrom<unknown>('/sys/fs/cgroup', '/sys/fs/cgroup/a/', '/sys/fs/cgroup/x.y'), 1));
+/** ifindexes: lo, eth0, veth1 at boot; 4 and 5 are a veth pair the calls may add. */
+const ifindexArb = fc.oneof(w(fc.constantFrom(1, 2, 3), 8), w(fc.constantFrom(4, 5, 0, 99), 2));
+
+const isCgroupProg = (type: string): boolean => type.startsWith('BPF_PROG_TYPE_CGROUP') || type === 'BPF_PROG_TYPE_SOCK_OPS';
+
 const mapsOfProg = fc.oneof(
   w(fc.constant(null), 3),
   w(fc.record({ field: fc.constantFrom('fd_array', 'fd_array', 'map_fds'), fds: fc.array(fdRef('map'), { minLength: 1, maxLength: 2 }) }), 2),
 );
 
-/** `BPF_PROG_LOAD` of raw_tp, tp_btf, fentry/fexit, fmod_ret and lsm programs, with or without maps. */
-const progLoadParts = fc.tuple(
-  fc.oneof(
+/** What a `BPF_PROG_LOAD` loads, per family: raw_tp, tp_btf, fentry/fexit, fmod_ret, lsm;
+ * cgroup_skb and cgroup_sock; xdp. */
+const progKinds = (families: readonly Family[]): fc.WeightedArbitrary<BpfAttr>[] => [
+  ...(families.includes('tracing') ? [
     w(fc.constant<BpfAttr>({ prog_type: 'BPF_PROG_TYPE_RAW_TRACEPOINT' }), 4),
     w(fc.constantFrom(...TP_NAMES).map((t): BpfAttr => ({ prog_type: 'BPF_PROG_TYPE_TRACING', expected_attach_type: 'BPF_TRACE_RAW_TP', attach_func_name: t })), 3),
     w(fc.record({ eat: fc.constantFrom('BPF_TRACE_FENTRY', 'BPF_TRACE_FEXIT'), f: fc.constantFrom(...FUNC_NAMES) })
@@ -161,15 +176,31 @@ const progLoadParts = fc.tuple(
     w(fc.constantFrom<string>(...FMOD_RET_FUNCS, 'do_unlinkat')
       .map((f): BpfAttr => ({ prog_type: 'BPF_PROG_TYPE_TRACING', expected_attach_type: 'BPF_MODIFY_RETURN', attach_func_name: f })), 1),
     w(fc.constantFrom(...LSM_HOOKS).map((h): BpfAttr => ({ prog_type: 'BPF_PROG_TYPE_LSM', expected_attach_type: 'BPF_LSM_MAC', attach_func_name: h })), 2),
-    // some that fail: no target, a target for a type that takes none, unknown names and types
+  ] : []),
+  ...(families.includes('cgroup') ? [
     w(fc.constantFrom<BpfAttr>(
-      { prog_type: 'BPF_PROG_TYPE_TRACING', expected_attach_type: 'BPF_TRACE_FENTRY' },
-      { prog_type: 'BPF_PROG_TYPE_RAW_TRACEPOINT', attach_func_name: 'sys_enter' },
-      { prog_type: 'BPF_PROG_TYPE_TRACING', expected_attach_type: 'BPF_TRACE_RAW_TP', attach_func_name: 'nope' },
-      { prog_type: 'BPF_PROG_TYPE_LSM', expected_attach_type: 'BPF_LSM_MAC', attach_func_name: 'vfs_read' },
-      { prog_type: 'BPF_PROG_TYPE_NOPE' }, { prog_type: 999 }, { prog_type: 0 }, {},
-    ), 1),
-  ),
+      { prog_type: 'BPF_PROG_TYPE_CGROUP_SKB' },
+      { prog_type: 'BPF_PROG_TYPE_CGROUP_SKB', expected_attach_type: 'BPF_CGROUP_INET_EGRESS' },
+      { prog_type: 'BPF_PROG_TYPE_CGROUP_SKB', expected_attach_type: 'BPF_CGROUP_INET_EGRESS' },
+      { prog_type: 'BPF_PROG_TYPE_CGROUP_SOCK', expected_attach_type: 'BPF_CGROUP_INET_SOCK_CREATE' },
+    ), 4),
+  ] : []),
+  ...(families.includes('xdp') ? [
+    w(fc.constantFrom<BpfAttr>({ prog_type: 'BPF_PROG_TYPE_XDP' }, { prog_type: 'BPF_PROG_TYPE_XDP' }, { prog_type: 'BPF_PROG_TYPE_XDP', expected_attach_type: 'BPF_XDP_DEVMAP' }), 3),
+  ] : []),
+  // some that fail: no target, a target for a type that takes none, unknown names and types
+  w(fc.constantFrom<BpfAttr>(
+    { prog_type: 'BPF_PROG_TYPE_TRACING', expected_attach_type: 'BPF_TRACE_FENTRY' },
+    { prog_type: 'BPF_PROG_TYPE_RAW_TRACEPOINT', attach_func_name: 'sys_enter' },
+    { prog_type: 'BPF_PROG_TYPE_TRACING', expected_attach_type: 'BPF_TRACE_RAW_TP', attach_func_name: 'nope' },
+    { prog_type: 'BPF_PROG_TYPE_LSM', expected_attach_type: 'BPF_LSM_MAC', attach_func_name: 'vfs_read' },
+    { prog_type: 'BPF_PROG_TYPE_CGROUP_SOCK', expected_attach_type: 'BPF_CGROUP_INET_EGRESS' },
+    { prog_type: 'BPF_PROG_TYPE_NOPE' }, { prog_type: 999 }, { prog_type: 0 }, {},
+  ), 1),
+];
+
+const progLoadParts = (families: readonly Family[]) => fc.tuple(
+  fc.oneof(...progKinds(families)),
   mapsOfProg,
   fc.record({
     prog_name: maybe(objNameArb, 2),
@@ -209,14 +240,32 @@ const rawTpParts = (version: number) => fc.record({
   cookie: cookieArb(version),
 });
 
-/** `BPF_LINK_CREATE` of tracing programs: the attach type is the program's (mostly). */
+/** Cgroup attach flags: mostly none or multi; override, replace, preorder, before/after sometimes. */
+const cgroupFlagsArb = fc.oneof(
+  w(fc.constant<unknown>(undefined), 4), w(fc.constant<unknown>(['BPF_F_ALLOW_MULTI']), 4), w(fc.constant<unknown>(['BPF_F_ALLOW_OVERRIDE']), 2),
+  w(fc.constantFrom<unknown>(['BPF_F_ALLOW_MULTI', 'BPF_F_REPLACE'], ['BPF_F_ALLOW_MULTI', 'BPF_F_PREORDER'], ['BPF_F_ALLOW_MULTI', 'BPF_F_BEFORE'],
+    ['BPF_F_ALLOW_MULTI', 'BPF_F_AFTER'], ['BPF_F_ALLOW_OVERRIDE', 'BPF_F_ALLOW_MULTI'], ['BPF_F_REPLACE']), 2),
+);
+const linkCgroupFlagsArb = fc.oneof(w(fc.constant<unknown>(undefined), 8), w(fc.constantFrom<unknown>(['BPF_F_PREORDER'], ['BPF_F_BEFORE'], ['BPF_F_AFTER'], ['BPF_F_ALLOW_MULTI']), 2));
+const xdpFlagsArb = fc.oneof(
+  w(fc.constant<unknown>(undefined), 5),
+  w(fc.constantFrom<unknown>(['XDP_FLAGS_SKB_MODE'], ['XDP_FLAGS_DRV_MODE']), 4),
+  w(fc.constantFrom<unknown>(['XDP_FLAGS_HW_MODE'], ['XDP_FLAGS_UPDATE_IF_NOEXIST'], ['XDP_FLAGS_SKB_MODE', 'XDP_FLAGS_DRV_MODE'], ['XDP_FLAGS_REPLACE']), 2),
+);
+
+/** `BPF_LINK_CREATE`: the program decides the rest (mostly): its attach type, a cgroup fd for
+ * a cgroup program, a device for an XDP program. */
 const linkCreateParts = (version: number) => fc.record({
   prog: fdRef('prog'),
+  dir: fdRef('dir'),
+  ifindex: ifindexArb,
   attachType: fc.oneof(
     w(fc.constant('auto'), 7),
-    w(fc.constantFrom<unknown>(...TRACING_ATTACH_TYPES), 2),
-    w(fc.constantFrom<unknown>('BPF_CGROUP_INET_EGRESS', 'BPF_TRACE_ITER', 'BPF_NOPE', 999), 1),
+    w(fc.constantFrom<unknown>(...TRACING_ATTACH_TYPES, ...CGROUP_ATTACH_TYPES, 'BPF_XDP'), 2),
+    w(fc.constantFrom<unknown>('BPF_TRACE_ITER', 'BPF_NOPE', 999), 1),
   ),
+  cgFlags: linkCgroupFlagsArb,
+  xdpFlags: xdpFlagsArb,
   targetFd: maybe(fc.constantFrom(0, 3), 8),
   tracing: maybe(cookieArb(version).map((cookie) => attrOf({ cookie })), 4),
 });
@@ -226,35 +275,41 @@ const idParts = fc.oneof(w(pickArb.map((pick) => ({ pick })), 8), w(fc.constantF
 const idOf = (ctx: Ctx, kind: 'prog' | 'map' | 'link', p: { pick: number } | { id: number }): number =>
   ('pick' in p ? ctx.id(kind, p.pick, p.pick + 1) : p.id);
 
+/** The attach type a program attaches with, by its type (the cgroup default for cgroup_skb programs loaded without one). */
+function autoAttachType(prog: { type: string; eat: string } | undefined): string {
+  if (!prog) return 'BPF_TRACE_FENTRY';
+  if (prog.type === 'BPF_PROG_TYPE_XDP') return 'BPF_XDP';
+  return prog.eat;
+}
+
 // ---- intents -------------------------------------------------------------------------------
 
-function intentArb(version: number, garbage: number): fc.Arbitrary<Intent> {
+function intentArb(version: number, garbage: number, families: readonly Family[]): fc.Arbitrary<Intent> {
   const none = null;
-  return fc.oneof(
+  const has = (f: Family): boolean => families.includes(f);
+  const list: fc.WeightedArbitrary<Intent>[] = [
     w(commArb.map((comm) => ({ pid: none, make: (): KernelCall => ({ call: 'spawn', comm }) })), 3),
     w(proc(fc.constant(0), (_t, ctx) => ({ call: 'fork', pid: ctx.pid as number })), 2),
     w(proc(fc.constant(0), (_t, ctx) => ({ call: 'exit', pid: ctx.pid as number })), 2),
     w(proc(fdRef('any'), (fd, ctx) => ({ call: 'close', pid: ctx.pid as number, fd: ctx.fd(fd) as number })), 7),
-    w(proc(fdRef('bpf'), (fd, ctx) => ({ call: 'dup', pid: ctx.pid as number, fd: ctx.fd(fd) as number }), 'bpf'), 2),
+    w(proc(fdRef('bpf'), (fd, ctx) => ({ call: 'dup', pid: ctx.pid as number, fd: ctx.fd(fd) as number }), ['bpf']), 2),
     w(bpf('BPF_MAP_CREATE', mapCreateAttr, (a) => a), 6),
-    w(bpf('BPF_PROG_LOAD', progLoadParts, ([base, maps, extra], ctx) =>
-      attrOf({ ...base, ...(maps ? { [maps.field]: maps.fds.map((f) => ctx.fd(f)) } : {}), ...extra }), ([, maps]) => (maps ? 'map' : undefined)), 11),
-    w(bpf('BPF_RAW_TRACEPOINT_OPEN', rawTpParts(version), (t, ctx) => {
-      const fd = ctx.fd(t.prog);
-      const prog = ctx.progAt(fd);
-      const name = t.name !== 'auto' ? t.name : !prog || prog.type.startsWith('BPF_PROG_TYPE_RAW_TRACEPOINT') ? t.tp : undefined;
-      return attrOf({ prog_fd: fd, name, cookie: t.cookie });
-    }, () => 'prog'), 8),
+    w(bpf('BPF_PROG_LOAD', progLoadParts(families), ([base, maps, extra], ctx) =>
+      attrOf({ ...base, ...(maps ? { [maps.field]: maps.fds.map((f) => ctx.fd(f)) } : {}), ...extra }), ([, maps]) => (maps ? ['map'] : undefined)), 12),
     w(bpf('BPF_LINK_CREATE', linkCreateParts(version), (t, ctx) => {
       const fd = ctx.fd(t.prog);
-      const auto = ctx.progAt(fd)?.eat ?? 'BPF_TRACE_FENTRY';
-      return attrOf({ prog_fd: fd, attach_type: t.attachType === 'auto' ? auto : t.attachType, target_fd: t.targetFd, tracing: t.tracing });
-    }, () => 'prog'), 5),
+      const prog = ctx.progAt(fd);
+      const attachType = t.attachType === 'auto' ? autoAttachType(prog) : t.attachType;
+      if (prog && isCgroupProg(prog.type)) return attrOf({ prog_fd: fd, target_fd: ctx.fd(t.dir), attach_type: attachType, flags: t.cgFlags });
+      if (prog?.type === 'BPF_PROG_TYPE_XDP') return attrOf({ prog_fd: fd, target_ifindex: t.ifindex, attach_type: attachType, flags: t.xdpFlags });
+      return attrOf({ prog_fd: fd, attach_type: attachType, target_fd: t.targetFd, tracing: t.tracing });
+    }, () => (has('cgroup') ? ['prog', 'dir'] : ['prog'])), 6),
     w(fc.oneof(
-      bpf('BPF_LINK_UPDATE', fc.tuple(fdRef('link'), fdRef('prog')), ([l, p], ctx) => ({ link_fd: ctx.fd(l), new_prog_fd: ctx.fd(p) }), () => 'link'),
-      bpf('BPF_LINK_DETACH', fdRef('link'), (l, ctx) => ({ link_fd: ctx.fd(l) }), () => 'link'),
-    ), 1),
-    w(bpf('BPF_OBJ_PIN', fc.record({ path: pinPathArb, fd: fdRef('bpf') }), (t, ctx) => ({ pathname: t.path, bpf_fd: ctx.fd(t.fd) }), () => 'bpf'), 7),
+      bpf('BPF_LINK_UPDATE', fc.record({ link: fdRef('link'), prog: fdRef('prog'), old: maybe(fdRef('prog'), 3) }), (t, ctx) =>
+        attrOf({ link_fd: ctx.fd(t.link), new_prog_fd: ctx.fd(t.prog), ...(t.old ? { flags: ['BPF_F_REPLACE'], old_prog_fd: ctx.fd(t.old) } : {}) }), () => ['link', 'prog']),
+      bpf('BPF_LINK_DETACH', fdRef('link'), (l, ctx) => ({ link_fd: ctx.fd(l) }), () => ['link']),
+    ), has('cgroup') || has('xdp') ? 3 : 1),
+    w(bpf('BPF_OBJ_PIN', fc.record({ path: pinPathArb, fd: fdRef('bpf') }), (t, ctx) => ({ pathname: t.path, bpf_fd: ctx.fd(t.fd) }), () => ['bpf']), 7),
     w(bpf('BPF_OBJ_GET', fc.record({
       path: existingPinArb,
       flags: maybe(fc.constantFrom<unknown>(['BPF_F_RDONLY'], ['BPF_F_WRONLY'], ['BPF_F_RDONLY', 'BPF_F_WRONLY'], 1 << 30), 8),
@@ -276,17 +331,69 @@ function intentArb(version: number, garbage: number): fc.Arbitrary<Intent> {
       bpf('BPF_LINK_GET_FD_BY_ID', idParts, (p, ctx) => ({ link_id: idOf(ctx, 'link', p) })),
     ), 3),
     w(bpf('BPF_OBJ_GET_INFO_BY_FD', fc.record({ fd: fdRef('bpf'), len: maybe(fc.constantFrom(0, 8, 16, 64, 4096, 5000), 6) }),
-      (t, ctx) => attrOf({ bpf_fd: ctx.fd(t.fd), info: {}, info_len: t.len }), () => 'bpf'), 3),
+      (t, ctx) => attrOf({ bpf_fd: ctx.fd(t.fd), info: {}, info_len: t.len }), () => ['bpf']), 3),
     w(fc.record({
       pick: fc.oneof(w(pickArb, 7), w(fc.constant(-1), 3)),
-      event: fc.oneof(w(fc.constantFrom(...EVENTS), 9), w(fc.constantFrom<unknown>('tracepoint:nope', 'function:nope', 'bogus', '', 7), 1)),
+      event: fc.oneof(w(fc.constantFrom(...EVENTS, ...(has('cgroup') ? CGROUP_EVENTS : []), ...(has('xdp') ? XDP_EVENTS : [])), 9),
+        w(fc.constantFrom<unknown>('tracepoint:nope', 'function:nope', 'bogus', '', 7, 'cgroup:/sys/fs/cgroup/nope:BPF_CGROUP_INET_EGRESS', 'xdp:nope'), 1)),
     }).map(({ pick, event }) => ({
       pid: none,
       make: (ctx: Ctx): KernelCall => ({ call: 'trigger', event: (pick < 0 ? event : ctx.event(pick, event)) as string }),
     })), 6),
     w(garbageArb, garbage),
-  );
+  ];
+  if (has('tracing'))
+    list.push(w(bpf('BPF_RAW_TRACEPOINT_OPEN', rawTpParts(version), (t, ctx) => {
+      const fd = ctx.fd(t.prog);
+      const prog = ctx.progAt(fd);
+      const name = t.name !== 'auto' ? t.name : !prog || prog.type.startsWith('BPF_PROG_TYPE_RAW_TRACEPOINT') ? t.tp : undefined;
+      return attrOf({ prog_fd: fd, name, cookie: t.cookie });
+    }, () => ['prog']), 8));
+  if (has('cgroup')) {
+    const cgFd = (ctx: Ctx, r: FdRef): unknown => ctx.fd(r);
+    list.push(
+      w(proc(cgroupPathArb, (path, ctx) => ({ call: 'mkdir', pid: ctx.pid as number, path: path as string })), 3),
+      w(proc(cgroupPathArb, (path, ctx) => ({ call: 'rmdir', pid: ctx.pid as number, path: path as string })), 2),
+      w(proc(fc.record({ from: cgroupPathArb, to: cgroupPathArb }), (t, ctx) => ({ call: 'rename', pid: ctx.pid as number, from: t.from as string, to: t.to as string })), 1),
+      w(proc(fc.oneof(w(fc.constant<unknown>('/sys/fs/cgroup'), 3), w(cgroupPathArb, 7)), (path, ctx) => ({ call: 'open', pid: ctx.pid as number, path: path as string })), 4),
+      w(bpf('BPF_PROG_ATTACH', fc.record({ dir: fdRef('dir'), prog: fdRef('prog'), replace: fdRef('prog'), at: fc.oneof(w(fc.constant('auto'), 8), w(fc.constantFrom<string>(...CGROUP_ATTACH_TYPES, 'BPF_XDP'), 2)), flags: cgroupFlagsArb }),
+        (t, ctx) => {
+          const fd = ctx.fd(t.prog);
+          const flags = t.flags as string[] | undefined;
+          return attrOf({
+            target_fd: cgFd(ctx, t.dir), attach_bpf_fd: fd, attach_type: t.at === 'auto' ? autoAttachType(ctx.progAt(fd)) : t.at, attach_flags: flags,
+            replace_bpf_fd: flags?.includes('BPF_F_REPLACE') ? ctx.fd(t.replace) : undefined,
+          });
+        }, () => ['prog', 'dir']), 5),
+      w(bpf('BPF_PROG_DETACH', fc.record({ dir: fdRef('dir'), prog: fdRef('prog'), at: fc.oneof(w(fc.constant('auto'), 8), w(fc.constantFrom<string>(...CGROUP_ATTACH_TYPES), 2)) }),
+        (t, ctx) => {
+          const fd = ctx.fd(t.prog);
+          return { target_fd: cgFd(ctx, t.dir), attach_bpf_fd: fd, attach_type: t.at === 'auto' ? autoAttachType(ctx.progAt(fd)) : t.at };
+        }, () => ['dir', 'prog']), 2),
+      w(bpf('BPF_PROG_QUERY', fc.record({ dir: fdRef('dir'), at: fc.constantFrom<string>(...CGROUP_ATTACH_TYPES), effective: fc.boolean(), cnt: maybe(fc.constantFrom(0, 1), 4) }),
+        (t, ctx) => attrOf({ target_fd: cgFd(ctx, t.dir), attach_type: t.at, query_flags: t.effective ? ['BPF_F_QUERY_EFFECTIVE'] : undefined, prog_cnt: t.cnt }), () => ['dir']), 2),
+    );
+  }
+  if (has('xdp')) {
+    list.push(
+      w(proc(fc.record({ ifindex: ifindexArb, prog: fc.oneof(w(fdRef('prog'), 8), w(fc.constant<FdRef>({ raw: -1 }), 2)), flags: xdpFlagsArb, exp: fdRef('prog') }),
+        (t, ctx) => {
+          const flags = t.flags as string[] | undefined;
+          const c: Record<string, unknown> = { call: 'netlinkXdpAttach', pid: ctx.pid, ifindex: t.ifindex, prog_fd: ctx.fd(t.prog) };
+          if (flags) c.flags = flags;
+          if (flags?.includes('XDP_FLAGS_REPLACE')) c.expected_fd = ctx.fd(t.exp);
+          return raw(c);
+        }, ['prog']), 4),
+      w(proc(fc.constantFrom<[unknown, unknown]>(['v0', 'v1'], ['v0', 'v1'], ['v0', 'v0'], ['eth0', 'x'], ['', 'y']),
+        ([name, peer], ctx) => raw({ call: 'netlinkVethAdd', pid: ctx.pid, name, peer })), 1),
+      w(proc(fc.constantFrom<unknown>('v0', 'v1', 'v0', 'lo', 'nope'), (name, ctx) => raw({ call: 'netlinkLinkDel', pid: ctx.pid, name })), 1),
+    );
+  }
+  return fc.oneof(...list);
 }
+
+export const CGROUP_EVENTS = ['/sys/fs/cgroup', ...CGROUP_PATHS].flatMap((p) => CGROUP_ATTACH_TYPES.map((a) => `cgroup:${p}:${a}`));
+export const XDP_EVENTS = ['xdp:lo', 'xdp:eth0', 'xdp:veth1', 'xdp:v0'];
 
 /** Malformed calls: wrong types, bad fds, dead pids, unknown commands and call names. */
 const garbageArb: fc.Arbitrary<Intent> = fc.oneof(
@@ -341,9 +448,10 @@ export function resolveIntents(intents: readonly (Intent | undefined)[], version
       else if ('raw' in ref) pid = ref.raw;
       else {
         const all = [...k.processes.values()];
-        const needs = ref.needs;
-        const having = needs ? all.filter((p) => fdsOf(p, needs).length > 0) : [];
-        const live = having.length ? having : all;
+        const needs = ref.needs ?? [];
+        const hasAll = all.filter((p) => needs.every((n) => fdsOf(p, n).length > 0));
+        const hasFirst = needs.length ? all.filter((p) => fdsOf(p, needs[0]!).length > 0) : [];
+        const live = hasAll.length ? hasAll : hasFirst.length ? hasFirst : all;
         pid = live[ref.pick % live.length]!.pid;
       }
       const proc = typeof pid === 'number' ? k.processes.get(pid) : undefined;
@@ -392,13 +500,13 @@ export function callSequence(options: SequenceOptions = {}): fc.Arbitrary<Kernel
   const length = options.length ?? 50;
   const versionName = options.version ?? '6.18';
   const version = parseVersion(versionName) ?? 618;
-  const intent = intentArb(version, options.garbage ?? 5);
+  const intent = intentArb(version, options.garbage ?? 5, options.families ?? FAMILIES);
   const first: Intent = { pid: null, make: () => ({ call: 'spawn', comm: 'loader' }) };
   return fc.array(fc.option(intent, { nil: undefined, freq: 1000 }), { minLength: length - 1, maxLength: length - 1 })
     .map((xs) => resolveIntents([first, ...xs], versionName));
 }
 
 /** Intents one by one (to build sequences of your own with `resolveIntents`). */
-export function intent(options: { version?: string; garbage?: number } = {}): fc.Arbitrary<Intent> {
-  return intentArb(parseVersion(options.version ?? '6.18') ?? 618, options.garbage ?? 5);
+export function intent(options: Omit<SequenceOptions, 'length'> = {}): fc.Arbitrary<Intent> {
+  return intentArb(parseVersion(options.version ?? '6.18') ?? 618, options.garbage ?? 5, options.families ?? FAMILIES);
 }

@@ -6,7 +6,9 @@
  * tables of live processes (each slot holds one `f_count` of an open file; each open BPF
  * file holds one reference of its object), the pins reachable from `/` (each holds one
  * reference, and one `usercnt` of a map), links (each holds its program) and programs
- * (each holds one `refcnt` of every map it uses). The counters are then compared with
+ * (each holds one `refcnt` of every map it uses), the attachments no file owns (cgroup
+ * `BPF_PROG_ATTACH` entries and netlink XDP programs, each holding one program reference).
+ * The counters are then compared with
  * what was found, and the model's tables (`files`, `progs`, `maps`, `links`, the idrs, the
  * attach points) with the set of reachable objects: anything alive that nothing holds is a
  * leak; anything held that was freed is a use-after-free.
@@ -14,10 +16,12 @@
  * `checkInvariants` returns a list of violations (empty = ok); `assertEmptyAfterTeardown`
  * throws unless the kernel holds nothing at all.
  */
+import type { Cgroup } from '../cgroup';
 import type { Kernel } from '../kernel';
-import type { BpfLink, BpfMap, BpfProg, BpfObject, OpenFile } from '../objects';
+import type { BpfLink, BpfMap, BpfProg, BpfObject, LegacyAttachment, OpenFile } from '../objects';
 import type { KernelState } from '../state';
 import type { Idr } from '../idr';
+import { XDP_MODES } from '../netdev';
 import type { Inode } from '../vfs';
 
 /** Who holds what, found by walking the holders. */
@@ -33,6 +37,12 @@ interface Holders {
   objFiles: Map<BpfObject, number>;
   /** Live links per program. */
   progLinks: Map<BpfProg, number>;
+  /** Attachments owned by no file, reachable from live cgroups and devices. */
+  legacy: Set<LegacyAttachment>;
+  /** Those per program. */
+  progLegacy: Map<BpfProg, number>;
+  /** Cgroup directories reachable in the tree. */
+  cgroupDirs: Set<Inode>;
   /** Live programs using each map. */
   mapProgs: Map<BpfMap, number>;
 }
@@ -46,7 +56,7 @@ function name(o: BpfObject): string {
 }
 
 /** Every live entry of the file-system tree, from `/`, following mounts. */
-function walkTree(k: KernelState, errs: string[], onPin: (pin: Inode, path: string) => void): void {
+function walkTree(k: KernelState, errs: string[], onPin: (pin: Inode, path: string) => void, onDir?: (dir: Inode, path: string) => void): void {
   const seen = new Set<Inode>();
   const visit = (dir: Inode, path: string): void => {
     if (seen.has(dir)) {
@@ -54,6 +64,7 @@ function walkTree(k: KernelState, errs: string[], onPin: (pin: Inode, path: stri
       return;
     }
     seen.add(dir);
+    onDir?.(dir, path);
     if (dir.dead) errs.push(`vfs: ${path || '/'} is reachable but dead`);
     if (dir.kind !== 'dir' || !dir.children) {
       errs.push(`vfs: ${path || '/'} is walked as a directory but is not one`);
@@ -81,7 +92,7 @@ function walkTree(k: KernelState, errs: string[], onPin: (pin: Inode, path: stri
 function findHolders(k: KernelState, errs: string[]): Holders {
   const h: Holders = {
     fileSlots: new Map(), pins: new Map(), links: new Set(), progs: new Set(), maps: new Set(),
-    objFiles: new Map(), progLinks: new Map(), mapProgs: new Map(),
+    objFiles: new Map(), progLinks: new Map(), mapProgs: new Map(), legacy: new Set(), progLegacy: new Map(), cgroupDirs: new Set(),
   };
   // fd tables
   for (const [pid, p] of k.processes) {
@@ -115,7 +126,23 @@ function findHolders(k: KernelState, errs: string[]): Holders {
     if (o.kind === 'link' && !o.isLink) errs.push(`vfs: pin ${path} holds a pre-5.7 attachment, which cannot be pinned`);
     bump(h.pins, o);
     holdObj(o, `pin ${path}`);
+  }, (dir) => {
+    if (dir.cgroup) h.cgroupDirs.add(dir);
   });
+  // attachments owned by no file: in the lists of live cgroups and the slots of live devices
+  const holdLegacy = (a: LegacyAttachment, where: string): void => {
+    if (h.legacy.has(a)) errs.push(`legacy#${a.oid} is attached in two places (again at ${where})`);
+    h.legacy.add(a);
+    bump(h.progLegacy, a.prog);
+    holdObj(a.prog, `legacy#${a.oid} at ${where}`);
+  };
+  for (const cg of k.cgroups.values())
+    for (const [atype, list] of cg.progs) for (const e of list) if (e.legacy) holdLegacy(e.legacy, `cgroup#${cg.oid}:${atype}`);
+  for (const dev of k.netdevs.values())
+    for (const mode of XDP_MODES) {
+      const slot = dev.xdp[mode];
+      if (slot?.legacy) holdLegacy(slot.legacy, `${dev.name}/${mode}`);
+    }
   // links hold their programs
   for (const l of h.links) {
     bump(h.progLinks, l.prog);
@@ -216,8 +243,52 @@ function checkAttachPoints(k: KernelState, errs: string[], h: Holders): void {
       for (const l of list)
         note(l, `function:${func}/${kind}`, l.target.kind === 'trampoline' && l.target.func === func && types.includes(l.attachType));
   }
+  for (const cg of k.cgroups.values()) {
+    const path = k.vfs.pathOf(cg.inode);
+    for (const [atype, list] of cg.progs) {
+      const at = `cgroup:${path}:${atype}`;
+      if (list.length === 0) errs.push(`${at} has an empty list left behind`);
+      for (const e of list) {
+        if (!!e.link === !!e.legacy) errs.push(`${at}: an entry with ${e.link ? 'both a link and a program' : 'neither link nor program'}`);
+        if (e.link) {
+          const t = e.link.target;
+          note(e.link, at, t.kind === 'cgroup' && t.cgroup === cg && t.attachType === atype && t.path === path);
+        } else if (e.legacy) {
+          const t = e.legacy.target;
+          if (t.kind !== 'cgroup' || t.cgroup !== cg || t.attachType !== atype) errs.push(`legacy#${e.legacy.oid} is listed at ${at} but its target is elsewhere`);
+        }
+      }
+    }
+  }
+  for (const [ifindex, dev] of k.netdevs) {
+    if (dev.ifindex !== ifindex) errs.push(`device table: key ${ifindex} holds ${dev.name} (ifindex ${dev.ifindex})`);
+    if (dev.dead) errs.push(`device ${dev.name} is in the device table but dead`);
+    if (dev.peer && dev.peer.peer !== dev) errs.push(`device ${dev.name}: its peer ${dev.peer.name} is not paired back`);
+    if (dev.peer && dev.peer.dead) errs.push(`device ${dev.name}: its peer ${dev.peer.name} is gone`);
+    for (const mode of XDP_MODES) {
+      const slot = dev.xdp[mode];
+      const at = `xdp:${dev.name}/${mode}`;
+      if (slot?.link) {
+        const t = slot.link.target;
+        note(slot.link, at, t.kind === 'xdp' && t.dev === dev && t.mode === mode);
+      } else if (slot?.legacy) {
+        const t = slot.legacy.target;
+        if (t.kind !== 'xdp' || t.dev !== dev || t.mode !== mode) errs.push(`legacy#${slot.legacy.oid} is in ${at} but its target is elsewhere`);
+      }
+    }
+    if (dev.xdp.skb && dev.xdp.drv) errs.push(`device ${dev.name}: generic and native XDP programs at the same time`);
+  }
   for (const [l, at] of where) if (at.length > 1) errs.push(`${name(l)} is listed ${at.length} times: ${at.join(', ')}`);
-  for (const l of h.links) if (l.attached && !where.has(l)) errs.push(`${name(l)} is marked attached but is on no attach point`);
+  for (const l of h.links) {
+    if (l.attached && !where.has(l)) errs.push(`${name(l)} is marked attached but is on no attach point`);
+    const t = l.target;
+    if (t.kind === 'cgroup' && !!t.cgroup !== l.attached) errs.push(`${name(l)}: attached ${l.attached}, but its cgroup is ${t.cgroup ? 'set' : 'NULL'}`);
+    if (t.kind === 'cgroup' && t.cgroup?.dead) errs.push(`${name(l)} points at a removed cgroup`);
+    if (t.kind === 'xdp' && !!t.dev !== l.attached) errs.push(`${name(l)}: attached ${l.attached}, but its device is ${t.dev ? 'set' : 'NULL'}`);
+    if (t.kind === 'xdp' && t.dev?.dead) errs.push(`${name(l)} points at a removed device`);
+    if ((t.kind === 'tracepoint' || t.kind === 'trampoline') && !l.attached && l.isLink)
+      errs.push(`${name(l)} is a live ${t.kind} link that is detached (these links detach only when freed)`);
+  }
 }
 
 /** Check every invariant; returns the violations (empty: all hold). */
@@ -241,8 +312,9 @@ export function checkInvariants(kernel: Kernel): string[] {
     const files = h.objFiles.get(p) ?? 0;
     const pins = h.pins.get(p) ?? 0;
     const links = h.progLinks.get(p) ?? 0;
-    if (p.refcnt !== files + pins + links)
-      errs.push(`${name(p)}: refcnt ${p.refcnt}, but held by ${files} file(s) + ${pins} pin(s) + ${links} link(s)`);
+    const legacy = h.progLegacy.get(p) ?? 0;
+    if (p.refcnt !== files + pins + links + legacy)
+      errs.push(`${name(p)}: refcnt ${p.refcnt}, but held by ${files} file(s) + ${pins} pin(s) + ${links} link(s) + ${legacy} attachment(s) owned by no file`);
   }
   for (const m of h.maps) {
     const files = h.objFiles.get(m) ?? 0;
@@ -264,8 +336,34 @@ export function checkInvariants(kernel: Kernel): string[] {
   checkTable(errs, 'map', k.maps, h.maps, k.mapIdr, () => true);
   checkTable(errs, 'link', k.links, h.links, k.linkIdr, (l) => l.isLink && k.since(508));
 
+  for (const [oid, a] of k.legacy) {
+    if (a.oid !== oid) errs.push(`legacy table: key ${oid} holds legacy#${a.oid}`);
+    if (!h.legacy.has(a)) errs.push(`legacy#${a.oid} (prog ${a.prog.id}) is in the legacy table but attached nowhere`);
+  }
+  for (const a of h.legacy) if (k.legacy.get(a.oid) !== a) errs.push(`legacy#${a.oid} (prog ${a.prog.id}) is attached but not in the legacy table`);
+
+  checkCgroups(k, errs, h);
   checkAttachPoints(k, errs, h);
   return errs;
+}
+
+/** The cgroup tree: live cgroups are exactly the cgroup directories in the tree, each
+ * with its directory's parent's cgroup as parent. */
+function checkCgroups(k: KernelState, errs: string[], h: Holders): void {
+  const live = new Set<Cgroup>();
+  for (const [oid, cg] of k.cgroups) {
+    live.add(cg);
+    const where = `cgroup#${cg.oid} (${cg.inode.dead ? 'removed' : k.vfs.pathOf(cg.inode)})`;
+    if (cg.oid !== oid) errs.push(`cgroup table: key ${oid} holds cgroup#${cg.oid}`);
+    if (cg.dead) errs.push(`${where} is in the cgroup table but dead`);
+    if (cg.inode.cgroup !== cg) errs.push(`${where}: its directory names another cgroup`);
+    if (!h.cgroupDirs.has(cg.inode)) errs.push(`${where}: its directory is not in the tree`);
+    const dirParent = cg.inode === cg.inode.fs.root ? null : cg.inode.parent?.cgroup ?? null;
+    if (cg.parent !== dirParent) errs.push(`${where}: parent is cgroup#${cg.parent?.oid ?? '-'}, but its directory is in cgroup#${dirParent?.oid ?? '-'}`);
+    if (cg.parent && (cg.parent.dead || !k.cgroups.has(cg.parent.oid))) errs.push(`${where}: its parent cgroup is gone`);
+    for (const atype of cg.flags.keys()) if (!cg.progs.has(atype)) errs.push(`${where}: a mode for attach type ${atype} with nothing attached`);
+  }
+  for (const dir of h.cgroupDirs) if (dir.cgroup && !live.has(dir.cgroup)) errs.push(`cgroup directory ${k.vfs.pathOf(dir)} is a cgroup missing from the cgroup table`);
 }
 
 /** What is left in a kernel that should hold nothing (every process exited, every pin
@@ -286,6 +384,7 @@ export function leftAfterTeardown(kernel: Kernel): string[] {
   n('link id(s)', k.linkIdr.size);
   n('tracepoint(s) with probes', k.tracepoints.size);
   n('trampoline(s)', k.trampolines.size);
+  n('attachment(s) owned by no file', k.legacy.size);
   const pins: string[] = [];
   walkTree(k, left, (_pin, path) => pins.push(path));
   if (pins.length) left.push(`pins left: ${pins.join(', ')}`);
@@ -299,26 +398,49 @@ export function assertEmptyAfterTeardown(kernel: Kernel): void {
 }
 
 /**
- * Release everything: exit every process, then (as a fresh process) unlink every pin and
- * remove every directory of the BPF FS, deepest first, and exit. Returns the calls that
- * did not return 0 (empty: all went as expected).
+ * Release everything: exit every process, then, as a fresh process, remove every cgroup
+ * below the root (which releases what is attached there), detach what is still attached
+ * to the root cgroup with BPF_PROG_ATTACH and to devices through netlink, unlink every pin
+ * and remove every directory of the BPF FS, deepest first, and exit. Returns the calls
+ * that did not return 0 (empty: all went as expected). `after` runs after each call.
  */
 export function teardown(kernel: Kernel, after?: (what: string) => void): string[] {
   const bad: string[] = [];
-  const run = (what: string, ret: number): void => {
-    if (ret !== 0) bad.push(`${what} = ${ret}`);
+  const run = (what: string, ret: number, ok: (r: number) => boolean = (r) => r === 0): number => {
+    if (!ok(ret)) bad.push(`${what} = ${ret}`);
     after?.(what);
+    return ret;
   };
+  const deepestFirst = (paths: string[]): string[] =>
+    paths.sort((a, b) => b.split('/').length - a.split('/').length || (a < b ? 1 : -1));
   for (const p of kernel.snapshot().processes) run(`exit(${p.pid})`, kernel.exit(p.pid));
-  const pid = kernel.spawn('teardown');
-  if (pid <= 0) return [...bad, `spawn("teardown") = ${pid}`];
-  after?.('spawn("teardown")');
-  const entries = [...kernel.snapshot().bpffs]
-    .filter((e) => e.path !== '/sys/fs/bpf')
-    .sort((a, b) => b.path.split('/').length - a.path.split('/').length || (a.path < b.path ? 1 : -1));
-  for (const e of entries) {
-    if (e.kind === 'pin') run(`unlink(${e.path})`, kernel.unlink(pid, e.path));
-    else run(`rmdir(${e.path})`, kernel.rmdir(pid, e.path));
+  const pid = run('spawn("teardown")', kernel.spawn('teardown'), (r) => r > 0);
+  if (pid <= 0) return bad;
+  // cgroups below the root: rmdir releases their BPF_PROG_ATTACH programs
+  for (const path of deepestFirst(kernel.snapshot().cgroupfs.map((e) => e.path).filter((p) => p !== '/sys/fs/cgroup')))
+    run(`rmdir(${path})`, kernel.rmdir(pid, path));
+  // what is left on the root cgroup and on devices is owned by no file: detach it
+  const snap = kernel.snapshot();
+  for (const a of snap.legacy) {
+    const progId = snap.progs.find((p) => p.key === a.prog)?.id ?? 0;
+    if (a.kind === 'cgroup') {
+      const atype = a.target.slice(a.target.lastIndexOf(':') + 1);
+      const cg = run('open(/sys/fs/cgroup)', kernel.open(pid, '/sys/fs/cgroup'), (r) => r >= 0);
+      const pfd = run(`BPF_PROG_GET_FD_BY_ID(${progId})`, kernel.bpf(pid, 'BPF_PROG_GET_FD_BY_ID', { prog_id: progId }), (r) => r >= 0);
+      run(`BPF_PROG_DETACH(${a.key})`, kernel.bpf(pid, 'BPF_PROG_DETACH', { target_fd: cg, attach_bpf_fd: pfd, attach_type: atype }));
+      run(`close(${pfd})`, kernel.close(pid, pfd));
+      run(`close(${cg})`, kernel.close(pid, cg));
+    } else {
+      const dev = snap.netdevs.find((d) => d.xdp.some((x) => x.legacy === a.key));
+      const mode = dev?.xdp.find((x) => x.legacy === a.key)?.mode;
+      const flag = mode === 'skb' ? 'XDP_FLAGS_SKB_MODE' : mode === 'drv' ? 'XDP_FLAGS_DRV_MODE' : 'XDP_FLAGS_HW_MODE';
+      run(`netlinkXdpAttach(${dev?.name}, -1, ${flag})`, kernel.netlinkXdpAttach(pid, { ifindex: dev?.ifindex ?? 0, prog_fd: -1, flags: [flag] }));
+    }
+  }
+  for (const e of deepestFirst(kernel.snapshot().bpffs.filter((e) => e.path !== '/sys/fs/bpf').map((e) => e.path))) {
+    const entry = kernel.snapshot().bpffs.find((x) => x.path === e);
+    if (entry?.kind === 'pin') run(`unlink(${e})`, kernel.unlink(pid, e));
+    else run(`rmdir(${e})`, kernel.rmdir(pid, e));
   }
   run(`exit(${pid})`, kernel.exit(pid));
   return bad;
