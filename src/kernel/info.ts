@@ -22,14 +22,17 @@ const PROG_INFO: Layout = {
   size: 232,
   fields: [['type', 0], ['id', 4], ['tag', 8], ['jited_prog_len', 16], ['xlated_prog_len', 20], ['load_time', 40],
     ['created_by_uid', 48], ['nr_map_ids', 52], ['map_ids', 56], ['name', 64], ['ifindex', 80], ['gpl_compatible', 84],
-    ['netns_dev', 88], ['netns_ino', 96], ['btf_id', 128], ['run_time_ns', 192], ['run_cnt', 200],
+    ['netns_dev', 88], ['netns_ino', 96], ['nr_jited_ksyms', 104], ['nr_jited_func_lens', 108], ['btf_id', 128],
+    ['func_info_rec_size', 132], ['line_info_rec_size', 172], ['jited_line_info_rec_size', 176], ['nr_prog_tags', 180],
+    ['run_time_ns', 192], ['run_cnt', 200],
     ['recursion_misses', 208], ['verified_insns', 216], ['attach_btf_obj_id', 220], ['attach_btf_id', 224]],
 };
 const MAP_INFO: Layout = {
   size: 104,
   fields: [['type', 0], ['id', 4], ['key_size', 8], ['value_size', 12], ['max_entries', 16], ['map_flags', 20],
     ['name', 24], ['ifindex', 40], ['btf_vmlinux_value_type_id', 44], ['netns_dev', 48], ['netns_ino', 56],
-    ['btf_id', 64], ['btf_key_type_id', 68], ['btf_value_type_id', 72], ['btf_vmlinux_id', 76], ['map_extra', 80]],
+    ['btf_id', 64], ['btf_key_type_id', 68], ['btf_value_type_id', 72], ['btf_vmlinux_id', 76], ['map_extra', 80],
+    ['hash', 88], ['hash_size', 96]],
 };
 const LINK_INFO: Layout = { size: 64, fields: [['type', 0], ['id', 4], ['prog_id', 8]] };
 /** Per-type members of the `struct bpf_link_info` union (at offset 16). */
@@ -41,17 +44,23 @@ function progInfo(k: KernelState, p: BpfProg): Record<string, unknown> {
     jited_prog_len: 0, xlated_prog_len: p.insnCnt * 8, load_time: p.loadTime, created_by_uid: 0,
     nr_map_ids: p.usedMaps.length, map_ids: p.usedMaps.map((m) => m.id).slice(0, 64),
     name: p.name, ifindex: 0, gpl_compatible: p.gplCompatible ? 1 : 0, netns_dev: 0, netns_ino: 0,
-    btf_id: 0, run_time_ns: p.runTimeNs, run_cnt: p.runCnt, recursion_misses: 0, verified_insns: p.insnCnt,
+    // One JITed image, one function; BTF record sizes as the kernel reports them without BTF.
+    nr_jited_ksyms: 1, nr_jited_func_lens: 1, func_info_rec_size: 8, line_info_rec_size: 16,
+    jited_line_info_rec_size: 8, nr_prog_tags: 1,
+    // The verifier walks an ld_imm64 (two instruction slots) as one instruction.
+    btf_id: 0, run_time_ns: p.runTimeNs, run_cnt: p.runCnt, recursion_misses: 0, verified_insns: p.insnCnt - p.usedMaps.length,
     attach_btf_obj_id: p.attachBtfId ? VMLINUX_BTF_OBJ_ID : 0, attach_btf_id: p.attachBtfId,
   };
 }
 
-function mapInfo(m: BpfMap): Record<string, unknown> {
-  return {
+function mapInfo(k: KernelState, m: BpfMap): Record<string, unknown> {
+  const info: Record<string, unknown> = {
     type: enumName(BPF_MAP_TYPE, m.type), id: m.id, key_size: m.keySize, value_size: m.valueSize,
     max_entries: m.maxEntries, map_flags: m.mapFlags, name: m.name, ifindex: 0, btf_vmlinux_value_type_id: 0,
     netns_dev: 0, netns_ino: 0, btf_id: 0, btf_key_type_id: 0, btf_value_type_id: 0, btf_vmlinux_id: 0, map_extra: 0,
   };
+  if (k.since(618)) Object.assign(info, { hash: 0, hash_size: 0 }); // map hashes for signed programs, 6.18
+  return info;
 }
 
 function linkInfo(k: KernelState, l: BpfLink): { info: Record<string, unknown>; union: [string, Record<string, unknown>] } {
@@ -89,7 +98,7 @@ export function bpfObjGetInfoByFd(k: KernelState, p: Process, attr: BpfAttr): nu
   let layout: Layout;
   let full: Record<string, unknown>;
   if (t.kind === 'prog') { layout = PROG_INFO; full = progInfo(k, t); }
-  else if (t.kind === 'map') { layout = MAP_INFO; full = mapInfo(t); }
+  else if (t.kind === 'map') { layout = MAP_INFO; full = mapInfo(k, t); }
   else if (t.kind === 'link' && t.isLink && k.since(508)) {
     layout = LINK_INFO;
     const li = linkInfo(k, t);

@@ -6,6 +6,7 @@
  * `r0 = <a return value the verifier accepts for the type>; exit`.
  */
 import { sha1 } from './sha1';
+import { sha256 } from './sha256';
 
 const BPF_PSEUDO_MAP_FD = 1;
 
@@ -38,9 +39,11 @@ export function canonicalInsns(progType: number, mapFds: readonly number[]): Uin
   return buf;
 }
 
-/** `bpf_prog_calc_tag`: hex of the first 8 bytes of SHA-1 over the instructions with
- * map-fd immediates zeroed. */
-export function progTag(progType: number, mapCount: number): string {
+/** `bpf_prog_calc_tag`: hex of the first 8 bytes of a digest of the instructions with
+ * map-fd immediates zeroed: SHA-1 until 6.17, SHA-256 from 6.18 (commit 603b44162325
+ * "bpf: Update the bpf_prog_calc_tag to use SHA256"). */
+export function progTag(progType: number, mapCount: number, version: number): string {
   const insns = canonicalInsns(progType, new Array<number>(mapCount).fill(0));
-  return Array.from(sha1(insns).slice(0, 8), (b) => b.toString(16).padStart(2, '0')).join('');
+  const digest = version >= 618 ? sha256(insns) : sha1(insns);
+  return Array.from(digest.slice(0, 8), (b) => b.toString(16).padStart(2, '0')).join('');
 }

@@ -116,7 +116,7 @@ export function bpfProgLoad(k: KernelState, p: Process, attr: BpfAttr): number {
   const prog: BpfProg = {
     kind: 'prog', oid: k.oid(), id: 0, refcnt: 1, type, expectedAttachType: eat,
     attachFunc: target?.func ?? null, attachBtfId: target?.btfId ?? 0, attachedOnce: false,
-    name, license, gplCompatible: gpl, sleepable, usedMaps: maps, tag: progTag(type, maps.length),
+    name, license, gplCompatible: gpl, sleepable, usedMaps: maps, tag: progTag(type, maps.length, k.version),
     insnCnt: 2 + 2 * maps.length, loadTime: k.clockNs, runCnt: 0, runTimeNs: 0, freed: false,
   };
   prog.id = k.progIdr.alloc(prog);
