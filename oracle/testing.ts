@@ -2,7 +2,7 @@
  * Shared by the oracle's tests: skip with one line when the machine cannot run them, and
  * small builders for the calls of a scenario.
  */
-import { describe } from 'vitest';
+import { describe, it } from 'vitest';
 import type { BpfAttr, KernelCall } from '../src/kernel/call';
 import { canRunRealKernel } from './realKernel';
 
@@ -11,6 +11,15 @@ let told = false;
 
 /** `describe` when the real kernel can be used here, else skipped with one clear line. */
 export function describeReal(name: string, fn: () => void): void {
+  // CI (REQUIRE_REAL_KERNEL=1, set by .ci/run) must run them: not being able to is a failure there.
+  if (!can.ok && process.env.REQUIRE_REAL_KERNEL === '1') {
+    describe(name, () => {
+      it('runs on the real kernel (required by REQUIRE_REAL_KERNEL=1)', () => {
+        throw new Error(`real-kernel tests cannot run here: ${can.why}`);
+      });
+    });
+    return;
+  }
   if (!can.ok && !told) {
     told = true;
     console.log(`real-kernel tests skipped: ${can.why}`);

@@ -10,5 +10,6 @@ export default defineConfig({
     environment: 'node',
     fileParallelism: false,
     testTimeout: 60_000,
+    reporters: ['default', './scripts/vitest-summary-reporter.ts'],
   },
 });
