@@ -148,16 +148,22 @@ export function bpfProgQuery(k: KernelState, p: Process, attr: BpfAttr): number 
 export function netlinkXdpAttach(k: KernelState, pid: unknown, req: BpfAttr): number {
   const p = findProcess(k, pid);
   const flags = flagsField(req, 'flags');
+  // rtnl_setlink finds the device first (ifi_index is an int: 0 or less names none, and
+  // without IFLA_IFNAME that is -EINVAL), then do_setlink reads IFLA_XDP.
+  const ifindex = fdField(req, 'ifindex');
+  if (ifindex <= 0) fail(Errno.EINVAL, 'rtnl_setlink', `ifindex ${ifindex} names no device (and no IFLA_IFNAME was given)`);
+  const dev = k.netdevs.get(ifindex);
+  if (!dev) fail(Errno.ENODEV, 'rtnl_setlink', `no network device with ifindex ${ifindex}`);
   if (flags & ~XDP_FLAGS_MASK) fail(Errno.EINVAL, 'do_setlink', `unknown XDP flag bits 0x${(flags & ~XDP_FLAGS_MASK).toString(16)}`);
   if ([2, 4, 8].filter((m) => flags & m).length > 1 || (flags & XDP_FLAGS_MODES) === XDP_FLAGS_MODES) fail(Errno.EINVAL, 'do_setlink', 'more than one XDP mode flag');
-  const ifindex = u32(req, 'ifindex');
-  const dev = k.netdevs.get(ifindex);
-  if (!dev) fail(Errno.ENODEV, '__dev_get_by_index', `no network device with ifindex ${ifindex}`);
+  // IFLA_XDP_EXPECTED_FD is read only with XDP_FLAGS_REPLACE, and then it must be there.
+  const hasExpected = req.expected_fd !== undefined && req.expected_fd !== null;
+  if (flags & F.XDP_FLAGS_REPLACE && !hasExpected) fail(Errno.EINVAL, 'do_setlink', 'XDP_FLAGS_REPLACE without IFLA_XDP_EXPECTED_FD');
   const progFd = req.prog_fd === undefined ? -1 : fdField(req, 'prog_fd');
   const newProg = progFd >= 0 ? progOfType(p, progFd, 'BPF_PROG_TYPE_XDP') : null;
   let oldProg: BpfProg | null = null;
   if (flags & F.XDP_FLAGS_REPLACE) {
-    const expFd = req.expected_fd === undefined ? -1 : fdField(req, 'expected_fd');
+    const expFd = fdField(req, 'expected_fd');
     if (expFd >= 0) oldProg = progOfType(p, expFd, 'BPF_PROG_TYPE_XDP');
   }
   k.emit('call', 'do_setlink', `pid ${p.pid}: netlink RTM_SETLINK IFLA_XDP on ${dev.name} (${newProg ? `prog ${newProg.id}` : 'detach'})`, { pid: p.pid });
