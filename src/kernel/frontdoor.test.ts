@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Errno, KERNEL_CALL_NAMES, uapi, type BpfAttr, type KernelCall } from './index';
+import { Errno, KERNEL_CALL_NAMES, uapi, type BpfAttr, type ErrnoName, type KernelCall } from './index';
 import { TestKernel } from './testing/driver';
 
 function setup(version = '6.18') {
@@ -75,6 +75,35 @@ describe('the bpf() front door', () => {
     const ret = t.last.events.at(-1)!;
     expect(ret).toMatchObject({ kind: 'return', errno: Errno.EBADF, pid: a.pid });
     expect(ret.text).toContain('EBADF');
+  });
+});
+
+describe('EBADF versus EINVAL versus EBADFD for fd arguments (core.md §6.4)', () => {
+  // What fd 20 (empty), 0 (a terminal), a directory, a program, a map and a link give each lookup.
+  const KINDS = ['empty', 'tty', 'dir', 'prog', 'map', 'link'] as const;
+  const TABLE: [string, (fd: number) => [string, BpfAttr], Record<(typeof KINDS)[number], string>][] = [
+    ['program fd (BPF_RAW_TRACEPOINT_OPEN)', (fd) => ['BPF_RAW_TRACEPOINT_OPEN', { prog_fd: fd, name: 'sys_exit' }],
+      { empty: 'EBADF', tty: 'EINVAL', dir: 'EINVAL', prog: 'ok', map: 'EINVAL', link: 'EINVAL' }],
+    ['map fd (BPF_PROG_LOAD map_fds)', (fd) => ['BPF_PROG_LOAD', { prog_type: 'BPF_PROG_TYPE_RAW_TRACEPOINT', map_fds: [fd] }],
+      { empty: 'EBADF', tty: 'EINVAL', dir: 'EINVAL', prog: 'EINVAL', map: 'ok', link: 'EINVAL' }],
+    ['link fd (BPF_LINK_DETACH)', (fd) => ['BPF_LINK_DETACH', { link_fd: fd }],
+      { empty: 'EBADF', tty: 'EINVAL', dir: 'EINVAL', prog: 'EINVAL', map: 'EINVAL', link: 'EOPNOTSUPP' }],
+    ['link fd (BPF_LINK_UPDATE)', (fd) => ['BPF_LINK_UPDATE', { link_fd: fd, new_prog_fd: 4 }],
+      { empty: 'EBADF', tty: 'EINVAL', dir: 'EINVAL', prog: 'EINVAL', map: 'EINVAL', link: 'EINVAL' }],
+    ['BPF_OBJ_PIN bpf_fd', (fd) => ['BPF_OBJ_PIN', { bpf_fd: fd, pathname: '/sys/fs/bpf/new' }],
+      { empty: 'EINVAL', tty: 'EINVAL', dir: 'EINVAL', prog: 'ok', map: 'ok', link: 'ok' }],
+    ['BPF_OBJ_GET_INFO_BY_FD bpf_fd', (fd) => ['BPF_OBJ_GET_INFO_BY_FD', { bpf_fd: fd, info: {} }],
+      { empty: 'EBADFD', tty: 'EINVAL', dir: 'EINVAL', prog: 'ok', map: 'ok', link: 'ok' }],
+  ];
+  it.each(TABLE)('%s', (_what, make, expected) => {
+    for (const kind of KINDS) {
+      const { a } = setup();
+      a.open('dir', '/sys/fs/bpf');
+      const fd = { empty: 20, tty: 0, dir: a.fd('dir'), prog: 4, map: 3, link: 5 }[kind];
+      const [cmd, attr] = make(fd);
+      if (expected[kind] !== 'ok') a.expectErrno(expected[kind] as ErrnoName);
+      a.bpf(cmd, attr);
+    }
   });
 });
 
