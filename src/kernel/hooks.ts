@@ -55,7 +55,8 @@ export function attachLinkToHook(k: KernelState, l: BpfLink): void {
     fail(Errno.E2BIG, '__bpf_trampoline_link_prog', `the trampoline of ${t.func} already has ${BPF_MAX_TRAMP_LINKS} programs`);
   if (all.some((x) => x.prog.oid === l.prog.oid))
     fail(Errno.EBUSY, '__bpf_trampoline_link_prog', `prog ${l.prog.id} is already linked to the trampoline of ${t.func}`);
-  trampolineList(tr, l).push(l);
+  // hlist_add_head, and the trampoline calls each list from its head: the newest link runs first.
+  trampolineList(tr, l).unshift(l);
   l.attached = true;
   k.emit('attach', 'bpf_trampoline_link_prog', `${describe(l)}: prog ${l.prog.id} linked into the BPF trampoline of ${t.func}`, { obj: linkKey(l) });
 }

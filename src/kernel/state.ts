@@ -38,7 +38,7 @@ export interface TracepointState {
 export interface TrampolineState {
   func: string;
   btfId: number;
-  /** fentry, fmod_ret and fexit links, each in attach order. */
+  /** fentry, fmod_ret and fexit links, each newest first (the order they run in). */
   fentry: BpfLink[];
   fmodRet: BpfLink[];
   fexit: BpfLink[];
