@@ -37,14 +37,18 @@ describe('tracing links (fentry, fexit, fmod_ret, lsm)', () => {
     }
   });
 
-  it('runs fentry, then fmod_ret, then fexit, each in attach order', () => {
+  it('runs fentry, then fmod_ret, then fexit, each newest first (hlist_add_head on the trampoline lists)', () => {
     const { t, a } = setup();
-    a.loadProg('x1', { type: 'fexit', target: '__x64_sys_openat' })
-      .loadProg('r1', { type: 'fmod_ret', target: '__x64_sys_openat' })
-      .loadProg('e1', { type: 'fentry', target: '__x64_sys_openat' })
-      .loadProg('e2', { type: 'fentry', target: '__x64_sys_openat' });
-    for (const p of ['x1', 'r1', 'e2', 'e1']) a.attachRawTp(`l_${p}`, p, null);
-    t.expectRan('function:__x64_sys_openat', ['e2', 'e1', 'r1', 'x1']);
+    for (const [p, type] of [['x1', 'fexit'], ['r1', 'fmod_ret'], ['e1', 'fentry'], ['e2', 'fentry'], ['x2', 'fexit'], ['r2', 'fmod_ret']])
+      a.loadProg(p!, { type: type!, target: '__x64_sys_openat' });
+    for (const p of ['x1', 'r1', 'e2', 'e1', 'x2', 'r2']) a.attachRawTp(`l_${p}`, p, null);
+    t.expectRan('function:__x64_sys_openat', ['e1', 'e2', 'r2', 'r1', 'x2', 'x1']);
+    a.close('l_e1').attachRawTp('l_e1', 'e1', null);
+    t.expectRan('function:__x64_sys_openat', ['e1', 'e2', 'r2', 'r1', 'x2', 'x1']);
+    a.close('l_e2').attachRawTp('l_e2', 'e2', null);
+    t.expectRan('function:__x64_sys_openat', ['e2', 'e1', 'r2', 'r1', 'x2', 'x1']);
+    expect(t.snapshot.attachPoints.find((p) => p.key === 'function:__x64_sys_openat')!.links.map((k) => t.nameOf(k)))
+      .toEqual(['l_e2', 'l_e1', 'l_r2', 'l_r1', 'l_x2', 'l_x1']);
   });
 
   it('attaches an LSM program to its bpf_lsm_ hook', () => {
