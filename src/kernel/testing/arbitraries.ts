@@ -20,15 +20,16 @@
 import fc from 'fast-check';
 import type { BpfAttr, KernelCall } from '../call';
 import { Kernel } from '../kernel';
-import type { BpfProg, Process } from '../objects';
+import type { BpfProg, FileTarget, Process } from '../objects';
 import { BPF_ATTACH_TYPE, BPF_PROG_TYPE } from '../uapi';
 import { parseVersion } from '../version';
 
 /** The pid of the first process the model creates. */
 export const FIRST_PID = 100;
 
-/** What an fd is wanted for. */
-export type FdWant = 'map' | 'prog' | 'link' | 'bpf' | 'dir' | 'any';
+/** What an fd is wanted for: a kind of file, or a narrower kind of program, link or directory
+ * (falling back to the kind when the process has none of those). */
+export type FdWant = 'map' | 'prog' | 'link' | 'bpf' | 'dir' | 'any' | 'tracing-prog' | 'cgroup-prog' | 'xdp-prog' | 'cgroup-link' | 'xdp-link' | 'cgroup-dir';
 /** An fd: one of the process's fds of a kind (`pick` modulo their number), or a number. */
 export type FdRef = { want: FdWant; pick: number } | { raw: unknown };
 /** A process: one of the live ones (`pick` modulo their number, oldest first; among those
@@ -183,10 +184,10 @@ const progKinds = (families: readonly Family[]): fc.WeightedArbitrary<BpfAttr>[]
       { prog_type: 'BPF_PROG_TYPE_CGROUP_SKB', expected_attach_type: 'BPF_CGROUP_INET_EGRESS' },
       { prog_type: 'BPF_PROG_TYPE_CGROUP_SKB', expected_attach_type: 'BPF_CGROUP_INET_EGRESS' },
       { prog_type: 'BPF_PROG_TYPE_CGROUP_SOCK', expected_attach_type: 'BPF_CGROUP_INET_SOCK_CREATE' },
-    ), 4),
+    ), 7),
   ] : []),
   ...(families.includes('xdp') ? [
-    w(fc.constantFrom<BpfAttr>({ prog_type: 'BPF_PROG_TYPE_XDP' }, { prog_type: 'BPF_PROG_TYPE_XDP' }, { prog_type: 'BPF_PROG_TYPE_XDP', expected_attach_type: 'BPF_XDP_DEVMAP' }), 3),
+    w(fc.constantFrom<BpfAttr>({ prog_type: 'BPF_PROG_TYPE_XDP' }, { prog_type: 'BPF_PROG_TYPE_XDP' }, { prog_type: 'BPF_PROG_TYPE_XDP', expected_attach_type: 'BPF_XDP_DEVMAP' }), 5),
   ] : []),
   // some that fail: no target, a target for a type that takes none, unknown names and types
   w(fc.constantFrom<BpfAttr>(
@@ -234,7 +235,7 @@ const cookieArb = (version: number): fc.Arbitrary<number | undefined> =>
 
 /** `BPF_RAW_TRACEPOINT_OPEN`: a raw_tp program names its tracepoint, a tracing one does not (mostly). */
 const rawTpParts = (version: number) => fc.record({
-  prog: fdRef('prog'),
+  prog: fdRef('tracing-prog'),
   name: fc.oneof(w(fc.constant('auto' as const), 8), w(fc.constantFrom<string | undefined>(...TP_NAMES, undefined, 'nope', ''), 2)),
   tp: fc.constantFrom(...TP_NAMES),
   cookie: cookieArb(version),
@@ -257,7 +258,7 @@ const xdpFlagsArb = fc.oneof(
  * a cgroup program, a device for an XDP program. */
 const linkCreateParts = (version: number) => fc.record({
   prog: fdRef('prog'),
-  dir: fdRef('dir'),
+  dir: fdRef('cgroup-dir'),
   ifindex: ifindexArb,
   attachType: fc.oneof(
     w(fc.constant('auto'), 7),
@@ -276,8 +277,8 @@ const idOf = (ctx: Ctx, kind: 'prog' | 'map' | 'link', p: { pick: number } | { i
   ('pick' in p ? ctx.id(kind, p.pick, p.pick + 1) : p.id);
 
 /** The attach type a program attaches with, by its type (the cgroup default for cgroup_skb programs loaded without one). */
-function autoAttachType(prog: { type: string; eat: string } | undefined): string {
-  if (!prog) return 'BPF_TRACE_FENTRY';
+function autoAttachType(prog: { type: string; eat: string } | undefined, fallback = 'BPF_TRACE_FENTRY'): string {
+  if (!prog) return fallback;
   if (prog.type === 'BPF_PROG_TYPE_XDP') return 'BPF_XDP';
   return prog.eat;
 }
@@ -303,10 +304,13 @@ function intentArb(version: number, garbage: number, families: readonly Family[]
       if (prog && isCgroupProg(prog.type)) return attrOf({ prog_fd: fd, target_fd: ctx.fd(t.dir), attach_type: attachType, flags: t.cgFlags });
       if (prog?.type === 'BPF_PROG_TYPE_XDP') return attrOf({ prog_fd: fd, target_ifindex: t.ifindex, attach_type: attachType, flags: t.xdpFlags });
       return attrOf({ prog_fd: fd, attach_type: attachType, target_fd: t.targetFd, tracing: t.tracing });
-    }, () => (has('cgroup') ? ['prog', 'dir'] : ['prog'])), 6),
+    }, () => (has('cgroup') ? ['prog', 'cgroup-dir'] : ['prog'])), 6),
     w(fc.oneof(
-      bpf('BPF_LINK_UPDATE', fc.record({ link: fdRef('link'), prog: fdRef('prog'), old: maybe(fdRef('prog'), 3) }), (t, ctx) =>
-        attrOf({ link_fd: ctx.fd(t.link), new_prog_fd: ctx.fd(t.prog), ...(t.old ? { flags: ['BPF_F_REPLACE'], old_prog_fd: ctx.fd(t.old) } : {}) }), () => ['link', 'prog']),
+      bpf('BPF_LINK_UPDATE', fc.record({ kind: fc.constantFrom('cgroup', 'xdp') as fc.Arbitrary<'cgroup' | 'xdp'>, any: fc.boolean(), link: fc.nat(7), prog: fc.nat(7), old: maybe(fc.nat(7), 3) }), (t, ctx) => {
+        const link = ctx.fd(t.any ? { want: 'link', pick: t.link } : { want: `${t.kind}-link`, pick: t.link });
+        const prog = (pick: number): unknown => ctx.fd({ want: t.any ? 'prog' : `${t.kind}-prog`, pick });
+        return attrOf({ link_fd: link, new_prog_fd: prog(t.prog), ...(t.old !== undefined ? { flags: ['BPF_F_REPLACE'], old_prog_fd: prog(t.old) } : {}) });
+      }, (t) => (t.any ? ['link', 'prog'] : [`${t.kind}-link`, `${t.kind}-prog`])),
       bpf('BPF_LINK_DETACH', fdRef('link'), (l, ctx) => ({ link_fd: ctx.fd(l) }), () => ['link']),
     ), has('cgroup') || has('xdp') ? 3 : 1),
     w(bpf('BPF_OBJ_PIN', fc.record({ path: pinPathArb, fd: fdRef('bpf') }), (t, ctx) => ({ pathname: t.path, bpf_fd: ctx.fd(t.fd) }), () => ['bpf']), 7),
@@ -348,7 +352,7 @@ function intentArb(version: number, garbage: number, families: readonly Family[]
       const prog = ctx.progAt(fd);
       const name = t.name !== 'auto' ? t.name : !prog || prog.type.startsWith('BPF_PROG_TYPE_RAW_TRACEPOINT') ? t.tp : undefined;
       return attrOf({ prog_fd: fd, name, cookie: t.cookie });
-    }, () => ['prog']), 8));
+    }, () => ['tracing-prog']), 8));
   if (has('cgroup')) {
     const cgFd = (ctx: Ctx, r: FdRef): unknown => ctx.fd(r);
     list.push(
@@ -356,34 +360,34 @@ function intentArb(version: number, garbage: number, families: readonly Family[]
       w(proc(cgroupPathArb, (path, ctx) => ({ call: 'rmdir', pid: ctx.pid as number, path: path as string })), 2),
       w(proc(fc.record({ from: cgroupPathArb, to: cgroupPathArb }), (t, ctx) => ({ call: 'rename', pid: ctx.pid as number, from: t.from as string, to: t.to as string })), 1),
       w(proc(fc.oneof(w(fc.constant<unknown>('/sys/fs/cgroup'), 3), w(cgroupPathArb, 7)), (path, ctx) => ({ call: 'open', pid: ctx.pid as number, path: path as string })), 4),
-      w(bpf('BPF_PROG_ATTACH', fc.record({ dir: fdRef('dir'), prog: fdRef('prog'), replace: fdRef('prog'), at: fc.oneof(w(fc.constant('auto'), 8), w(fc.constantFrom<string>(...CGROUP_ATTACH_TYPES, 'BPF_XDP'), 2)), flags: cgroupFlagsArb }),
+      w(bpf('BPF_PROG_ATTACH', fc.record({ dir: fdRef('cgroup-dir'), prog: fdRef('cgroup-prog'), replace: fdRef('cgroup-prog'), at: fc.oneof(w(fc.constant('auto'), 8), w(fc.constantFrom<string>(...CGROUP_ATTACH_TYPES, 'BPF_XDP'), 2)), flags: cgroupFlagsArb }),
         (t, ctx) => {
           const fd = ctx.fd(t.prog);
           const flags = t.flags as string[] | undefined;
           return attrOf({
-            target_fd: cgFd(ctx, t.dir), attach_bpf_fd: fd, attach_type: t.at === 'auto' ? autoAttachType(ctx.progAt(fd)) : t.at, attach_flags: flags,
+            target_fd: cgFd(ctx, t.dir), attach_bpf_fd: fd, attach_type: t.at === 'auto' ? autoAttachType(ctx.progAt(fd), 'BPF_CGROUP_INET_EGRESS') : t.at, attach_flags: flags,
             replace_bpf_fd: flags?.includes('BPF_F_REPLACE') ? ctx.fd(t.replace) : undefined,
           });
-        }, () => ['prog', 'dir']), 5),
-      w(bpf('BPF_PROG_DETACH', fc.record({ dir: fdRef('dir'), prog: fdRef('prog'), at: fc.oneof(w(fc.constant('auto'), 8), w(fc.constantFrom<string>(...CGROUP_ATTACH_TYPES), 2)) }),
+        }, () => ['cgroup-prog', 'cgroup-dir']), 5),
+      w(bpf('BPF_PROG_DETACH', fc.record({ dir: fdRef('cgroup-dir'), prog: fdRef('cgroup-prog'), at: fc.oneof(w(fc.constant('auto'), 8), w(fc.constantFrom<string>(...CGROUP_ATTACH_TYPES), 2)) }),
         (t, ctx) => {
           const fd = ctx.fd(t.prog);
-          return { target_fd: cgFd(ctx, t.dir), attach_bpf_fd: fd, attach_type: t.at === 'auto' ? autoAttachType(ctx.progAt(fd)) : t.at };
-        }, () => ['dir', 'prog']), 2),
-      w(bpf('BPF_PROG_QUERY', fc.record({ dir: fdRef('dir'), at: fc.constantFrom<string>(...CGROUP_ATTACH_TYPES), effective: fc.boolean(), cnt: maybe(fc.constantFrom(0, 1), 4) }),
-        (t, ctx) => attrOf({ target_fd: cgFd(ctx, t.dir), attach_type: t.at, query_flags: t.effective ? ['BPF_F_QUERY_EFFECTIVE'] : undefined, prog_cnt: t.cnt }), () => ['dir']), 2),
+          return { target_fd: cgFd(ctx, t.dir), attach_bpf_fd: fd, attach_type: t.at === 'auto' ? autoAttachType(ctx.progAt(fd), 'BPF_CGROUP_INET_EGRESS') : t.at };
+        }, () => ['cgroup-dir', 'cgroup-prog']), 2),
+      w(bpf('BPF_PROG_QUERY', fc.record({ dir: fdRef('cgroup-dir'), at: fc.constantFrom<string>(...CGROUP_ATTACH_TYPES), effective: fc.boolean(), cnt: maybe(fc.constantFrom(0, 1), 4) }),
+        (t, ctx) => attrOf({ target_fd: cgFd(ctx, t.dir), attach_type: t.at, query_flags: t.effective ? ['BPF_F_QUERY_EFFECTIVE'] : undefined, prog_cnt: t.cnt }), () => ['cgroup-dir']), 2),
     );
   }
   if (has('xdp')) {
     list.push(
-      w(proc(fc.record({ ifindex: ifindexArb, prog: fc.oneof(w(fdRef('prog'), 8), w(fc.constant<FdRef>({ raw: -1 }), 2)), flags: xdpFlagsArb, exp: fdRef('prog') }),
+      w(proc(fc.record({ ifindex: ifindexArb, prog: fc.oneof(w(fdRef('xdp-prog'), 8), w(fc.constant<FdRef>({ raw: -1 }), 2)), flags: xdpFlagsArb, exp: fdRef('xdp-prog') }),
         (t, ctx) => {
           const flags = t.flags as string[] | undefined;
           const c: Record<string, unknown> = { call: 'netlinkXdpAttach', pid: ctx.pid, ifindex: t.ifindex, prog_fd: ctx.fd(t.prog) };
           if (flags) c.flags = flags;
           if (flags?.includes('XDP_FLAGS_REPLACE')) c.expected_fd = ctx.fd(t.exp);
           return raw(c);
-        }, ['prog']), 4),
+        }, ['xdp-prog']), 4),
       w(proc(fc.constantFrom<[unknown, unknown]>(['v0', 'v1'], ['v0', 'v1'], ['v0', 'v0'], ['eth0', 'x'], ['', 'y']),
         ([name, peer], ctx) => raw({ call: 'netlinkVethAdd', pid: ctx.pid, name, peer })), 1),
       w(proc(fc.constantFrom<unknown>('v0', 'v1', 'v0', 'lo', 'nope'), (name, ctx) => raw({ call: 'netlinkLinkDel', pid: ctx.pid, name })), 1),
@@ -414,16 +418,57 @@ const garbageArb: fc.Arbitrary<Intent> = fc.oneof(
 
 // ---- resolving intents -------------------------------------------------------------------------
 
+/** Is an open file's target what `want` asks for? */
+function fileIs(t: FileTarget, want: FdWant): boolean {
+  switch (want) {
+    case 'any': return true;
+    case 'bpf': return t.kind === 'prog' || t.kind === 'map' || t.kind === 'link';
+    case 'tracing-prog': return t.kind === 'prog' && /^BPF_PROG_TYPE_(RAW_TRACEPOINT|TRACING|LSM)$/.test(BPF_PROG_TYPE[t.type] ?? '');
+    case 'cgroup-prog': return t.kind === 'prog' && isCgroupProg(BPF_PROG_TYPE[t.type] ?? '');
+    case 'xdp-prog': return t.kind === 'prog' && BPF_PROG_TYPE[t.type] === 'BPF_PROG_TYPE_XDP';
+    case 'cgroup-link': return t.kind === 'link' && t.target.kind === 'cgroup';
+    case 'xdp-link': return t.kind === 'link' && t.target.kind === 'xdp';
+    case 'cgroup-dir': return t.kind === 'dir' && !!t.inode.cgroup;
+    default: return t.kind === want;
+  }
+}
+
 function kindOf(p: BpfProg): { type: string; eat: string } {
   return { type: BPF_PROG_TYPE[p.type] ?? String(p.type), eat: BPF_ATTACH_TYPE[p.expectedAttachType] ?? String(p.expectedAttachType) };
+}
+
+/** A call that gives process `pid` an fd of the kind `want`, where there is one. */
+function provide(want: FdWant, pid: number, pick: number, families: readonly Family[]): KernelCall | null {
+  const load = (attr: BpfAttr): KernelCall => ({ call: 'bpf', pid, cmd: 'BPF_PROG_LOAD', attr });
+  switch (want) {
+    case 'map': return { call: 'bpf', pid, cmd: 'BPF_MAP_CREATE', attr: { map_type: 'BPF_MAP_TYPE_ARRAY', key_size: 4, value_size: 8, max_entries: 1 } };
+    case 'cgroup-prog': return load({ prog_type: 'BPF_PROG_TYPE_CGROUP_SKB', expected_attach_type: 'BPF_CGROUP_INET_EGRESS' });
+    case 'xdp-prog': return load({ prog_type: 'BPF_PROG_TYPE_XDP' });
+    case 'cgroup-dir': return { call: 'open', pid, path: pick % 2 ? CGROUP_PATHS[0]! : '/sys/fs/cgroup' };
+    case 'dir': return { call: 'open', pid, path: '/sys/fs/bpf' };
+    case 'tracing-prog':
+    case 'prog': {
+      const kinds: BpfAttr[] = [
+        ...(families.includes('tracing') ? [{ prog_type: 'BPF_PROG_TYPE_RAW_TRACEPOINT' },
+          { prog_type: 'BPF_PROG_TYPE_TRACING', expected_attach_type: 'BPF_TRACE_RAW_TP', attach_func_name: 'sys_enter' },
+          { prog_type: 'BPF_PROG_TYPE_TRACING', expected_attach_type: 'BPF_TRACE_FENTRY', attach_func_name: 'do_unlinkat' }] : []),
+        ...(families.includes('cgroup') && want === 'prog' ? [{ prog_type: 'BPF_PROG_TYPE_CGROUP_SKB', expected_attach_type: 'BPF_CGROUP_INET_EGRESS' }] : []),
+        ...(families.includes('xdp') && want === 'prog' ? [{ prog_type: 'BPF_PROG_TYPE_XDP' }] : []),
+      ];
+      return kinds.length ? load(kinds[pick % kinds.length]!) : null;
+    }
+    default: return null;
+  }
 }
 
 /**
  * Turn intents into calls, running each on a fresh model of `version` as it goes, so that
  * the next intent sees the state the calls so far made. An intent that needs a process
- * when none is alive becomes a spawn.
+ * when none is alive becomes a spawn; one that needs an fd of a kind its process lacks
+ * mostly (2 times in 3) becomes the call that makes one (a program load, a map, an open
+ * cgroup directory), so that states worth testing build up.
  */
-export function resolveIntents(intents: readonly (Intent | undefined)[], version = '6.18'): KernelCall[] {
+export function resolveIntents(intents: readonly (Intent | undefined)[], version = '6.18', families: readonly Family[] = FAMILIES): KernelCall[] {
   const kernel = new Kernel({ version, log: false });
   const k = kernel.internals;
   const out: KernelCall[] = [];
@@ -436,9 +481,7 @@ export function resolveIntents(intents: readonly (Intent | undefined)[], version
       const fdsOf = (p: Process | undefined, want: FdWant): number[] => {
         const out: number[] = [];
         p?.fds.forEach((s, fd) => {
-          if (!s) return;
-          const kind = s.file.target.kind;
-          if (want === 'any' || kind === want || (want === 'bpf' && (kind === 'prog' || kind === 'map' || kind === 'link'))) out.push(fd);
+          if (s && fileIs(s.file.target, want)) out.push(fd);
         });
         return out;
       };
@@ -455,11 +498,14 @@ export function resolveIntents(intents: readonly (Intent | undefined)[], version
         pid = live[ref.pick % live.length]!.pid;
       }
       const proc = typeof pid === 'number' ? k.processes.get(pid) : undefined;
+      const missing = ref && 'pick' in ref && proc && ref.pick % 3 !== 2 ? (ref.needs ?? []).find((n) => fdsOf(proc, n).length === 0) : undefined;
+      const provider = missing && proc ? provide(missing, proc.pid, ref && 'pick' in ref ? ref.pick : 0, families) : null;
       const ctx: Ctx = {
         pid,
         fd: (r) => {
           if ('raw' in r) return r.raw;
-          const fds = fdsOf(proc, r.want);
+          let fds = fdsOf(proc, r.want);
+          if (!fds.length && r.want.includes('-')) fds = fdsOf(proc, r.want.slice(r.want.indexOf('-') + 1) as FdWant);
           return fds.length ? fds[r.pick % fds.length] : 3 + (r.pick % 4);
         },
         progAt: (fd) => {
@@ -480,7 +526,7 @@ export function resolveIntents(intents: readonly (Intent | undefined)[], version
           return points.length ? points[pick % points.length]!.key : fallback;
         },
       };
-      call = it.make(ctx);
+      call = provider ?? it.make(ctx);
     }
     out.push(call);
     try {
@@ -503,7 +549,7 @@ export function callSequence(options: SequenceOptions = {}): fc.Arbitrary<Kernel
   const intent = intentArb(version, options.garbage ?? 5, options.families ?? FAMILIES);
   const first: Intent = { pid: null, make: () => ({ call: 'spawn', comm: 'loader' }) };
   return fc.array(fc.option(intent, { nil: undefined, freq: 1000 }), { minLength: length - 1, maxLength: length - 1 })
-    .map((xs) => resolveIntents([first, ...xs], versionName));
+    .map((xs) => resolveIntents([first, ...xs], versionName, options.families ?? FAMILIES));
 }
 
 /** Intents one by one (to build sequences of your own with `resolveIntents`). */
