@@ -115,7 +115,7 @@ export function bpfProgDetach(k: KernelState, p: Process, attr: BpfAttr): number
 export const PROG_QUERY_FIELDS: readonly FieldSpec[] = [
   { name: 'target_fd' }, { name: 'target_ifindex', since: 606 }, { name: 'attach_type' }, { name: 'query_flags' },
   { name: 'attach_flags', out: true }, { name: 'prog_ids', out: true }, { name: 'prog_cnt', out: true },
-  { name: 'prog_attach_flags' }, { name: 'link_ids', since: 606, out: true }, { name: 'link_attach_flags', since: 606 },
+  { name: 'prog_attach_flags', out: true }, { name: 'link_ids', since: 606, out: true }, { name: 'link_attach_flags', since: 606 },
   { name: 'revision', since: 606, out: true },
 ];
 
@@ -140,6 +140,9 @@ export function bpfProgQuery(k: KernelState, p: Process, attr: BpfAttr): number 
     return 0;
   }
   putUser(attr, 'prog_ids', ids.slice(0, capacity));
+  // prog_attach_flags (a buffer the caller passes): the cgroup's mode once per copied id,
+  // whatever the entry's own flags (BPF_F_PREORDER is not reported here).
+  if (!effective && attr.prog_attach_flags) putUser(attr, 'prog_attach_flags', ids.slice(0, capacity).map(() => cgroupMode(cg, atype)));
   if (capacity < ids.length) fail(Errno.ENOSPC, '__cgroup_bpf_query', `${ids.length} programs, room for ${capacity}: the first ${capacity} ids were copied`);
   return 0;
 }
