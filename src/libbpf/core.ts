@@ -44,8 +44,9 @@ export class LibbpfCore {
     return old;
   }
 
-  pr(level: PrintLevel, msg: string): void {
-    this.printFn?.(level, msg.startsWith('libbpf: ') ? msg : `libbpf: ${msg}`);
+  /** Print through the callback; `raw` lines (the compiler's diagnostics) get no prefix. */
+  pr(level: PrintLevel, msg: string, raw = false): void {
+    this.printFn?.(level, raw || msg.startsWith('libbpf: ') ? msg : `libbpf: ${msg}`);
   }
   warn(msg: string): void { this.pr('warn', msg); }
   info(msg: string): void { this.pr('info', msg); }

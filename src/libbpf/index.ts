@@ -62,11 +62,13 @@ export class Libbpf extends LibbpfCore {
       const data = collectObject(parsed, {
         objName: name ? objectNameOf(name) : path.slice(0, 15), path, relaxedMaps: opts.relaxed_maps, pinRootPath: opts.pin_root_path,
       }, info);
-      for (const m of info) (m.includes('unrecognized ELF section') ? this.debug(m) : this.info(m));
+      for (const m of info) {
+        if (m.includes('unrecognized ELF section')) this.debug(m); else this.info(m);
+      }
       return new BpfObject(data);
     } catch (e) {
       if (e instanceof SourceError) {
-        this.stderr.push(`${file.replace(/\.o$/, '.c')}:${e.line}:${e.col}: error: ${e.why}`);
+        this.pr('warn', `${file.replace(/\.o$/, '.c')}:${e.line}:${e.col}: error: ${e.why}`, true);
         return this.errPtr(-22);
       }
       if (e instanceof OpenError) {
