@@ -45,7 +45,15 @@ export const PROG_KINDS: Record<string, [string, string?]> = {
   lsm: ['BPF_PROG_TYPE_LSM', 'BPF_LSM_MAC'], socket_filter: ['BPF_PROG_TYPE_SOCKET_FILTER'],
   kprobe: ['BPF_PROG_TYPE_KPROBE'], xdp: ['BPF_PROG_TYPE_XDP'],
   cgroup_skb: ['BPF_PROG_TYPE_CGROUP_SKB', 'BPF_CGROUP_INET_EGRESS'],
+  cgroup_skb_ingress: ['BPF_PROG_TYPE_CGROUP_SKB', 'BPF_CGROUP_INET_INGRESS'],
+  sock_create: ['BPF_PROG_TYPE_CGROUP_SOCK', 'BPF_CGROUP_INET_SOCK_CREATE'],
+  connect4: ['BPF_PROG_TYPE_CGROUP_SOCK_ADDR', 'BPF_CGROUP_INET4_CONNECT'],
+  bind4: ['BPF_PROG_TYPE_CGROUP_SOCK_ADDR', 'BPF_CGROUP_INET4_BIND'],
+  xdp_devmap: ['BPF_PROG_TYPE_XDP', 'BPF_XDP_DEVMAP'], tc: ['BPF_PROG_TYPE_SCHED_CLS'],
 };
+
+/** cgroup attach flags: a number or flag names. */
+type Flags = number | string[];
 
 /** `type`: a key of PROG_KINDS or a `BPF_PROG_TYPE_*` name; `target`: attach_func_name (the
  * tracepoint of tp_btf, the function of fentry/fexit/fmod_ret/lsm); `attr`: extra fields. */
@@ -94,13 +102,22 @@ export class TestKernel {
   trigger(event: string): string[] {
     const r = this.kernel.apply({ call: 'trigger', event });
     check(r.ret >= 0, () => `trigger("${event}") failed: ${this.describe(r)}`);
-    return (r.ran ?? []).map((id) => [...this.objects].find(([, o]) => o.kind === 'prog' && o.id === id)?.[0] ?? `prog id ${id}`);
+    return (r.ran ?? []).map((id) => this.progName(id));
   }
   expectRan(event: string, progs: string[]): this {
     const ran = this.trigger(event);
     check(show(ran) === show(progs), () => `${event} ran ${show(ran)}, expected ${show(progs)}`);
     return this;
   }
+  /** The last step's `BPF_PROG_QUERY` answer, program ids as the driver's names. */
+  queried(): { progs: string[]; prog_cnt: number; attach_flags: number; revision?: number } {
+    const a = this.last.attr ?? {};
+    const ids = Array.isArray(a.prog_ids) ? (a.prog_ids as number[]) : [];
+    const out = { progs: ids.map((id) => this.progName(id)), prog_cnt: a.prog_cnt as number, attach_flags: a.attach_flags as number };
+    return a.revision === undefined ? out : { ...out, revision: a.revision as number };
+  }
+  /** The name of the program with this id (a program named by a step), or "prog id N". */
+  progName(id: number): string { return [...this.objects].find(([, o]) => o.kind === 'prog' && o.id === id)?.[0] ?? `prog id ${id}`; }
   expectProg(name: string): ObjectExpectation { return new ObjectExpectation(this, name, 'prog'); }
   expectMap(name: string): ObjectExpectation { return new ObjectExpectation(this, name, 'map'); }
   expectLink(name: string): ObjectExpectation { return new ObjectExpectation(this, name, 'link'); }
@@ -239,6 +256,47 @@ export class TestProcess {
   rename(from: string, to: string): this {
     return this.call(`${this.name}: rename(${from}, ${to})`, { call: 'rename', pid: this.pid, from, to });
   }
+
+  /** mkdir /sys/fs/cgroup/REL and open it, naming the directory fd `name`. */
+  cgroup(name: string, rel: string): this {
+    return this.mkdir(`/sys/fs/cgroup/${rel}`).open(name, `/sys/fs/cgroup/${rel}`);
+  }
+  /** `BPF_PROG_ATTACH` of `prog` to the cgroup directory fd `cg`. */
+  progAttach(cg: FdRef, prog: FdRef, attachType = 'BPF_CGROUP_INET_EGRESS', flags: Flags = 0, attr: BpfAttr = {}): this {
+    return this.bpf('BPF_PROG_ATTACH', { target_fd: this.fd(cg), attach_bpf_fd: this.fd(prog), attach_type: attachType, attach_flags: flags, ...attr });
+  }
+  progDetach(cg: FdRef, prog: FdRef, attachType = 'BPF_CGROUP_INET_EGRESS', attr: BpfAttr = {}): this {
+    return this.bpf('BPF_PROG_DETACH', { target_fd: this.fd(cg), attach_bpf_fd: this.fd(prog), attach_type: attachType, ...attr });
+  }
+  /** `BPF_PROG_QUERY` on a cgroup; the answer is in `t.last.attr` (see `TestKernel.queried`). */
+  query(cg: FdRef, attachType = 'BPF_CGROUP_INET_EGRESS', attr: BpfAttr = {}): this {
+    return this.bpf('BPF_PROG_QUERY', { target_fd: this.fd(cg), attach_type: attachType, ...attr });
+  }
+  /** `BPF_LINK_CREATE` of a cgroup link. */
+  cgroupLink(name: string, prog: FdRef, cg: FdRef, attachType = 'BPF_CGROUP_INET_EGRESS', attr: BpfAttr = {}): this {
+    return this.bpf('BPF_LINK_CREATE', { prog_fd: this.fd(prog), target_fd: this.fd(cg), attach_type: attachType, ...attr }, name);
+  }
+  /** `BPF_LINK_CREATE` of an XDP link on `ifindex`. */
+  xdpLink(name: string, prog: FdRef, ifindex: number, flags: Flags = 0): this {
+    return this.bpf('BPF_LINK_CREATE', { prog_fd: this.fd(prog), target_ifindex: ifindex, attach_type: 'BPF_XDP', flags }, name);
+  }
+  /** The netlink XDP attach (`ip link set dev ... xdp`); `prog` -1 detaches; `expected` only if given. */
+  netlinkXdp(ifindex: number, prog: FdRef, flags?: Flags, expected?: FdRef): this {
+    const c: KernelCall = { call: 'netlinkXdpAttach', pid: this.pid, ifindex, prog_fd: prog === -1 ? -1 : this.fd(prog) };
+    if (flags !== undefined) c.flags = flags;
+    if (expected !== undefined) c.expected_fd = expected === -1 ? -1 : this.fd(expected);
+    return this.call(`${this.name}: netlink XDP attach(${show(c)})`, c);
+  }
+  vethAdd(name: string, peer: string): this { return this.call(`${this.name}: ip link add ${name} type veth peer ${peer}`, { call: 'netlinkVethAdd', pid: this.pid, name, peer }); }
+  linkDel(name: string): this { return this.call(`${this.name}: ip link del ${name}`, { call: 'netlinkLinkDel', pid: this.pid, name }); }
+  /** `BPF_LINK_UPDATE`; `old` sets BPF_F_REPLACE with old_prog_fd. */
+  linkUpdate(link: FdRef, prog: FdRef, old?: FdRef, attr: BpfAttr = {}): this {
+    const a: BpfAttr = { link_fd: this.fd(link), new_prog_fd: this.fd(prog), ...(old === undefined ? {} : { flags: ['BPF_F_REPLACE'], old_prog_fd: this.fd(old) }) };
+    return this.bpf('BPF_LINK_UPDATE', { ...a, ...attr });
+  }
+  linkDetach(link: FdRef): this { return this.bpf('BPF_LINK_DETACH', { link_fd: this.fd(link) }); }
+  /** `BPF_OBJ_GET_INFO_BY_FD`; the info is in `t.last.attr.info`. */
+  info(ref: FdRef): this { return this.bpf('BPF_OBJ_GET_INFO_BY_FD', { bpf_fd: this.fd(ref), info: {} }); }
 
   /** The fd table as { fd: name }: "tty", "dir", or the fd's (else the object's) name.
    * Fds 0-2 are compared only when `expected` names them. */
