@@ -81,6 +81,9 @@ export function bpfProgAttach(k: KernelState, p: Process, attr: BpfAttr): number
   const info = cgroupAttachInfo(k, atype);
   if (!info) fail(Errno.EINVAL, 'bpf_prog_attach', `the model attaches only cgroup programs with BPF_PROG_ATTACH; ${BPF_ATTACH_TYPE[atype] ?? atype} is not one`);
   if (flags & ~cgroupFlagMask(k)) fail(Errno.EINVAL, 'bpf_prog_attach', `attach_flags 0x${flags.toString(16)} has bits this release does not take for cgroups`);
+  // 6.6 to 6.16: relative_fd/relative_id (one union) and expected_revision are tcx-only.
+  if (!k.since(617) && (u32(attr, 'relative_fd') || u32(attr, 'relative_id') || u32(attr, 'expected_revision')))
+    fail(Errno.EINVAL, 'bpf_prog_attach', 'before 6.17 cgroups take no relative_fd, relative_id or expected_revision');
   const prog = progOfType(p, fdField(attr, 'attach_bpf_fd'), info.progType);
   if (info.eatMustMatch && prog.expectedAttachType !== atype)
     fail(Errno.EINVAL, 'bpf_prog_attach_check_attach_type', `prog ${prog.id} was loaded for ${BPF_ATTACH_TYPE[prog.expectedAttachType]}, not ${BPF_ATTACH_TYPE[atype]}`);
@@ -100,7 +103,8 @@ export function bpfProgDetach(k: KernelState, p: Process, attr: BpfAttr): number
   const atype = enumField(attr, 'attach_type', BPF_ATTACH_TYPE);
   const info = cgroupAttachInfo(k, atype);
   if (!info) fail(Errno.EINVAL, 'bpf_prog_detach', `the model detaches only cgroup programs with BPF_PROG_DETACH; ${BPF_ATTACH_TYPE[atype] ?? atype} is not one`);
-  if (flagsField(attr, 'attach_flags') || fdField(attr, 'relative_fd')) fail(Errno.EINVAL, 'bpf_prog_detach', 'attach_flags and relative_fd must be 0');
+  if (flagsField(attr, 'attach_flags') || u32(attr, 'relative_fd') || u32(attr, 'relative_id')) fail(Errno.EINVAL, 'bpf_prog_detach', 'attach_flags and relative_fd must be 0');
+  if (!k.since(617) && u32(attr, 'expected_revision')) fail(Errno.EINVAL, 'bpf_prog_detach', 'before 6.17 cgroups take no expected_revision');
   const cg = cgroupFromFd(k, p, fdField(attr, 'target_fd'));
   let prog: BpfProg | null;
   try {
