@@ -152,6 +152,8 @@ describe('BPF_*_GET_FD_BY_ID', () => {
     expect(t.snapshot.files.find((f) => f.key === fd.file)!.mode).toBe('rdonly');
     a.expectErrno('EINVAL').bpf('BPF_MAP_GET_FD_BY_ID', { map_id: t.id('m'), open_flags: ['BPF_F_RDONLY', 'BPF_F_WRONLY'] });
     a.expectErrno('EINVAL').bpf('BPF_MAP_GET_FD_BY_ID', { map_id: t.id('m'), open_flags: 1 });
+    // open_flags is the map command's last field: next_id, before it, is not checked.
+    a.bpf('BPF_MAP_GET_FD_BY_ID', { map_id: t.id('m'), next_id: 7 }, 'm');
   });
 
   it('BPF_LINK_GET_FD_BY_ID does not exist before 5.8: EINVAL', () => {
