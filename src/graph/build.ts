@@ -8,6 +8,29 @@ import { SOURCES, type GraphBuilder } from './sources';
 import type { EdgeKind, Graph, GraphEdge, GraphNode } from './types';
 
 const cache = new WeakMap<KernelSnapshot, Graph>();
+/** The node last made from each snapshot item: an unchanged item gives the same node
+ * object at every step (snapshots share unchanged items), so views can skip it. */
+const nodeOf = new WeakMap<object, GraphNode>();
+
+function sameRows(a: GraphNode['rows'], b: GraphNode['rows']): boolean {
+  if (a === b) return true;
+  if (!a || !b || a.length !== b.length) return false;
+  return a.every((r, i) => r.fd === b[i]!.fd && r.file === b[i]!.file && r.text === b[i]!.text && r.to === b[i]!.to);
+}
+
+function sameNode(a: GraphNode, b: GraphNode): boolean {
+  return a.id === b.id && a.kind === b.kind && a.subkind === b.subkind && a.title === b.title && a.subtitle === b.subtitle
+    && a.counters === b.counters && a.label === b.label && a.state === b.state && a.root === b.root && a.runCnt === b.runCnt
+    && sameRows(a.rows, b.rows);
+}
+
+function reuse(n: GraphNode): GraphNode {
+  if (typeof n.source !== 'object' || n.source === null) return n;
+  const old = nodeOf.get(n.source);
+  if (old && sameNode(old, n)) return old;
+  nodeOf.set(n.source, n);
+  return n;
+}
 
 function index<T extends { key: string }>(items: readonly T[]): Map<string, T> {
   return new Map(items.map((x) => [x.key, x]));
@@ -24,8 +47,9 @@ export function buildGraph(snap: KernelSnapshot): Graph {
   let linkIdx: Map<string, LinkSnapshot> | undefined;
   const b: GraphBuilder = {
     snap,
-    node(n) {
-      if (byId.has(n.id)) return;
+    node(made) {
+      if (byId.has(made.id)) return;
+      const n = reuse(made);
       byId.set(n.id, n);
       nodes.push(n);
     },

@@ -145,3 +145,13 @@ describe('explain: what holds it and what would free it, in words', () => {
     expect(explain(story[12]!.snapshot, ids(at(11), 'link')[0]!).summary).toMatch(/^Not alive at this step/);
   });
 });
+
+describe('node identity', () => {
+  it('an object that did not change is the same node object at the next step', () => {
+    const [a, b] = [at(4), at(5)]; // a trigger: only the program's run count changes
+    const linkA = a.nodes.find((n) => n.kind === 'link')!;
+    expect(b.byId.get(linkA.id)).toBe(linkA);
+    const progA = a.nodes.find((n) => n.kind === 'prog')!;
+    expect(b.byId.get(progA.id)).not.toBe(progA);
+  });
+});

@@ -27,12 +27,13 @@ export function processRows(n: GraphNode): number {
 
 export function nodeSize(n: GraphNode): Size {
   switch (n.kind) {
-    case 'process': return { w: 200, h: 46 + ROW_H * processRows(n) };
-    case 'file': return { w: 150, h: 52 };
-    case 'pin': return { w: 200, h: 52 };
-    case 'dir': return { w: 150, h: 40 };
-    case 'attach': return { w: 184, h: 52 };
-    default: return { w: 184, h: 60 };
+    case 'process': return { w: 176, h: 44 + ROW_H * processRows(n) };
+    case 'file': return { w: 140, h: 50 };
+    case 'pin': return { w: 176, h: 50 };
+    case 'dir': return { w: 140, h: 36 };
+    case 'link': return { w: 150, h: 50 };
+    case 'map': return { w: 160, h: 50 };
+    default: return { w: 168, h: 50 };
   }
 }
 
@@ -50,8 +51,8 @@ export function column(kind: string): number {
 interface LayoutNode { id: string; w: number; h: number; col: number }
 interface LayoutEdge { source: string; target: string }
 
-const COLUMN_W = [200, 200, 184, 184, 184];
-const COLUMN_GAP = 72;
+const COLUMN_W = [176, 176, 168, 168, 160];
+const COLUMN_GAP = 48;
 /** Left edge of each column: fixed, whatever the columns hold. */
 export const COLUMN_X = COLUMN_W.reduce<number[]>((xs, _w, i) => [...xs, i === 0 ? 16 : xs[i - 1]! + COLUMN_W[i - 1]! + COLUMN_GAP], []);
 
@@ -147,6 +148,12 @@ export class HistoryLayout {
   private dirty = true;
 
   get runs(): number { return this.stable.runs; }
+
+  /** A node's size in the layout: the largest it has at any step. */
+  size(id: string): Size | undefined {
+    const n = this.nodes.get(id);
+    return n ? { w: n.w, h: n.h } : undefined;
+  }
 
   /** Positions for every node any of `graphs` has. */
   update(graphs: readonly Graph[]): ReadonlyMap<string, XY> {

@@ -128,7 +128,7 @@ function fsSource(name: 'bpffs' | 'cgroupfs'): GraphSource {
         const parent = e.path.slice(0, e.path.lastIndexOf('/'));
         if (e.kind === 'dir') {
           b.node({
-            id: dirId(e.path), kind: 'dir', title: base(e.path), subtitle: e.path, counters: name === 'bpffs' ? 'BPF FS directory' : 'cgroup',
+            id: dirId(e.path), kind: 'dir', title: base(e.path), subtitle: e.path, counters: '',
             label: `directory ${e.path}`, state: 'alive', root: false, source: e,
           });
         } else {

@@ -139,6 +139,7 @@ describe('switching the kernel version replays the history', () => {
     expect(s.cursor).toBe(9);
     expect(s.change).toMatchObject({ from: '6.18', to: '5.6' });
     expect(s.change!.steps[0]).toBe(6);
+    expect(s.change!.was[0]).toBe('= 0');
     expect(s.steps[6]!.result).toMatchObject({ ret: -22, errno: 'EINVAL' });
     expect(commandsOf(s.steps)).toEqual(LINK_PINNING.commands);
     // without the pin, closing the fd detached it: nothing runs at step 8
@@ -155,7 +156,7 @@ describe('switching the kernel version replays the history', () => {
   it('marks nothing when no result changed', () => {
     const store = storyStore();
     store.getState().setVersion('5.8');
-    expect(store.getState().change).toMatchObject({ from: '6.18', to: '5.8', steps: [] });
+    expect(store.getState().change).toMatchObject({ from: '6.18', to: '5.8', steps: [], was: [] });
   });
 
   it('rejects a version the model does not know', () => {

@@ -6,7 +6,7 @@
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { NEWEST_VERSION, parseVersion, type Kernel, type KernelSnapshot } from '../kernel/index';
-import type { Command } from './command';
+import { resultText, type Command } from './command';
 import { BOOT_CAPTION, applyStep, changedSteps, commandsOf, replay, replayKernel, type Step } from './history';
 import type { Story } from './story';
 
@@ -15,6 +15,8 @@ export interface VersionChange {
   to: string;
   /** Steps whose result differs on `to`; the first is the one the UI marks. */
   steps: readonly number[];
+  /** What each of those steps returned on `from`, in words ("= 0", "ran 1 program"). */
+  was: readonly string[];
 }
 
 export type PanelId = 'processes' | 'programs' | 'attach' | 'bpffs' | 'events';
@@ -115,7 +117,9 @@ export function createPlaygroundStore(options: StoreOptions = {}): PlaygroundSto
         if (checkVersion(version) === from) return;
         const r = replay(version, commandsOf(steps), steps[0]!.caption);
         kernel = r.kernel;
-        set({ version, steps: r.steps, cursor, change: { from, to: version, steps: changedSteps(steps, r.steps) } });
+        const changed = changedSteps(steps, r.steps);
+        const was = changed.map((i) => resultText(steps[i]!.command!, steps[i]!.result));
+        set({ version, steps: r.steps, cursor, change: { from, to: version, steps: changed, was } });
       },
       reset(version) {
         set(start(checkVersion(version ?? get().version), null, 0));

@@ -1,77 +1,54 @@
-import { useState } from 'react';
-import { createKernel, type Kernel } from '../kernel/index';
-import { jsonReplacer, runStory, type StoryStep } from './story';
-
-interface Session {
-  kernel: Kernel;
-  steps: StoryStep[];
-}
-
-function startSession(): Session {
-  const kernel = createKernel();
-  return { kernel, steps: runStory(kernel) };
-}
-
-function read(kernel: Kernel): { snapshot: string; log: string } {
-  return {
-    snapshot: JSON.stringify(kernel.snapshot(), jsonReplacer, 2),
-    log: kernel.log().map((e) => `${String(e.step).padStart(3)}  ${e.fn.padEnd(28)} ${e.text}`).join('\n'),
-  };
-}
-
 /**
- * Temporary page: shows the kernel model's live, read-only state after a short story.
- * The real playground UI (graph, editor, scenarios) replaces it.
+ * The playground page: toolbar and caption on top, panels on the left, the reference graph
+ * in the middle, the inspector on the right, the kernel log at the bottom.
  */
-export function App() {
-  const [session] = useState(startSession);
-  const [view, setView] = useState(() => ({ ...read(session.kernel), reads: 1 }));
+import { useEffect, useState } from 'react';
+import { createPlaygroundStore, LINK_PINNING, type PlaygroundStore, type Theme } from '../store/index';
+import { ErrorBoundary } from './ErrorBoundary';
+import { GraphPane } from './graph/GraphPane';
+import { Inspector } from './Inspector';
+import { LogPanel } from './LogPanel';
+import { useShortcuts } from './shortcuts';
+import { SidePanels } from './SidePanels';
+import { StoreProvider, usePlayground } from './store';
+import { CaptionBar, Toolbar } from './Toolbar';
+import { installAutomation } from './automation';
 
-  const refresh = () => setView((prev) => ({ ...read(session.kernel), reads: prev.reads + 1 }));
+function preferredTheme(): Theme {
+  const saved = typeof localStorage !== 'undefined' ? localStorage.getItem('bpf-link-playground.theme') : null;
+  if (saved === 'light' || saved === 'dark') return saved;
+  return typeof matchMedia !== 'undefined' && matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
+}
 
+function Layout() {
+  const theme = usePlayground((s) => s.theme);
+  useEffect(() => {
+    document.documentElement.dataset.theme = theme;
+    try { localStorage.setItem('bpf-link-playground.theme', theme); } catch { /* private mode */ }
+  }, [theme]);
   return (
-    <main className="app">
-      <header>
-        <h1>bpf_link playground</h1>
-        <p className="muted">
-          The playground UI is not built yet. This page runs a short story through the kernel model and shows its state.
-        </p>
-      </header>
+    <div className="app">
+      <Toolbar />
+      <CaptionBar />
+      <SidePanels />
+      <main className="center">
+        <GraphPane />
+      </main>
+      <Inspector />
+      <LogPanel />
+    </div>
+  );
+}
 
-      <section aria-labelledby="story-heading">
-        <h2 id="story-heading">Story</h2>
-        <ol className="story">
-          {session.steps.map((s, i) => (
-            <li key={i}>
-              <code>{s.call}</code>
-              <span aria-hidden="true"> → </span>
-              <code className={s.ok ? 'ok' : 'err'}>{s.result}</code>
-            </li>
-          ))}
-        </ol>
-      </section>
-
-      <section aria-labelledby="snapshot-heading">
-        <div className="section-head">
-          <h2 id="snapshot-heading">Kernel snapshot</h2>
-          <button type="button" onClick={refresh}>
-            Refresh snapshot
-          </button>
-          <span className="muted" aria-live="polite">
-            read #{view.reads}
-          </span>
-        </div>
-        <pre className="json" aria-label="Kernel snapshot JSON" tabIndex={0}>
-          {view.snapshot}
-        </pre>
-      </section>
-
-      <section aria-labelledby="log-heading">
-        <h2 id="log-heading">Kernel log</h2>
-        <pre className="json" aria-label="Kernel log" tabIndex={0}>
-          {view.log}
-        </pre>
-      </section>
-    </main>
+export function App({ store: given }: { store?: PlaygroundStore } = {}) {
+  const [store] = useState(() => given ?? createPlaygroundStore({ story: LINK_PINNING, theme: preferredTheme() }));
+  useShortcuts(store);
+  useEffect(() => installAutomation(store), [store]);
+  return (
+    <StoreProvider store={store}>
+      <ErrorBoundary onReset={() => store.getState().loadStory(LINK_PINNING)}>
+        <Layout />
+      </ErrorBoundary>
+    </StoreProvider>
   );
 }

@@ -1,0 +1,68 @@
+/** The kernel's log, step by step: each step's call and result, and for the step on view
+ * what happened inside the kernel, naming the Linux function at each point. */
+import { useEffect, useRef } from 'react';
+import type { KernelEvent } from '../kernel/index';
+import { resultText, type Step } from '../store/index';
+import { usePlayground, useStoreApi } from './store';
+
+const WINDOW = 150;
+
+function EventRow({ e }: { e: KernelEvent }) {
+  const counter = e.counter ? `${e.counter} ${e.before}→${e.after}` : '';
+  return (
+    <li className={`ev ev-${e.kind}${e.errno ? ' ev-err' : ''}`}>
+      <code className="fn">{e.fn}</code>
+      <span className="txt">{e.text}</span>
+      {counter && <span className="cnt">{counter}</span>}
+    </li>
+  );
+}
+
+function StepRow({ step, current, changed }: { step: Step; current: boolean; changed: boolean }) {
+  const store = useStoreApi();
+  const r = step.result;
+  const failed = step.command !== null && r.ret < 0;
+  return (
+    <li className={`step${current ? ' current' : ''}${failed ? ' failed' : ''}${changed ? ' changed' : ''}`} data-step={step.index}
+      aria-current={current ? 'step' : undefined}>
+      <button type="button" className="step-head" onClick={() => store.getState().seek(step.index)} aria-label={`Go to step ${step.index}`}>
+        <span className="step-no">{step.index}</span>
+        <span className="step-cap">{step.caption}</span>
+        {step.command && <span className={`res${failed ? ' err' : ''}`}>{resultText(step.command, r)}</span>}
+        {changed && <span className="badge warn">changed</span>}
+      </button>
+      {current && step.result.events.length > 0 && (
+        <ul className="events" aria-label={`Kernel events of step ${step.index}`}>
+          {step.result.events.map((e, i) => <EventRow key={i} e={e} />)}
+        </ul>
+      )}
+    </li>
+  );
+}
+
+export function LogPanel() {
+  const steps = usePlayground((s) => s.steps);
+  const cursor = usePlayground((s) => s.cursor);
+  const change = usePlayground((s) => s.change);
+  const list = useRef<HTMLOListElement>(null);
+  const from = Math.max(0, cursor - WINDOW);
+  const to = Math.min(steps.length, cursor + WINDOW);
+
+  useEffect(() => {
+    const el = list.current?.querySelector<HTMLElement>('li.current');
+    el?.scrollIntoView({ block: 'nearest' });
+  }, [cursor, steps]);
+
+  return (
+    <section className="log" aria-label="Kernel log" data-testid="log">
+      <h2 className="sr-only">Kernel log</h2>
+      <ol ref={list} className="steplist">
+        {from > 0 && <li className="muted">… {from} earlier steps</li>}
+        {steps.slice(from, to).map((s) => (
+          <StepRow key={s.index} step={s} current={s.index === cursor} changed={change?.steps.includes(s.index) ?? false} />
+        ))}
+        {to < steps.length && <li className="muted">… {steps.length - to} later steps</li>}
+      </ol>
+    </section>
+  );
+}

@@ -1,0 +1,53 @@
+/** Events: fire tracepoint: and function: events; the programs that ran flash in the graph. */
+import { useState } from 'react';
+import { FUNCTION_NAMES, TRACEPOINT_NAMES } from '../../store/index';
+import { ActionButton } from '../ActionButton';
+import { useSnapshot } from '../hooks';
+import { usePlayground } from '../store';
+import { Choice } from './ProcessSelect';
+
+export function EventsPanel() {
+  const snap = useSnapshot();
+  const step = usePlayground((s) => s.steps[s.cursor]!);
+  const [kind, setKind] = useState<'tracepoint' | 'function'>('tracepoint');
+  const [name, setName] = useState('sys_enter');
+  const names = kind === 'tracepoint' ? TRACEPOINT_NAMES : FUNCTION_NAMES;
+  const chosen = names.includes(name) ? name : names[0]!;
+  const fired = step.command?.call.call === 'trigger' ? step.command.call.event : null;
+  const ranNames = step.result.ran.map((id) => snap.progs.find((p) => p.id === id)?.name || `prog ${id}`);
+
+  return (
+    <div className="panel-body">
+      <h3>Attach points in use</h3>
+      <ul className="olist" aria-label="Attach points">
+        {snap.attachPoints.map((a) => (
+          <li key={a.key}>
+            <ActionButton id="event.fire" args={{ event: a.key }}>fire {a.key}</ActionButton>{' '}
+            <span className="muted">{a.links.length} attached</span>
+          </li>
+        ))}
+        {snap.attachPoints.length === 0 && <li className="muted">Nothing is attached anywhere.</li>}
+      </ul>
+      <fieldset>
+        <legend>Fire an event</legend>
+        <Choice label="Event kind" value={kind} options={['tracepoint', 'function']} onChange={(v) => setKind(v as 'tracepoint' | 'function')} />
+        <Choice label="Event name" value={chosen} options={names} onChange={setName} />
+        <ActionButton id="event.fire" className="primary" args={{ event: `${kind}:${chosen}` }} />
+        <p className="hint">cgroup: and xdp: events arrive with the model’s cgroups and devices.</p>
+      </fieldset>
+      {fired && (
+        <p className="status" data-testid="ran" aria-live="polite">
+          {fired}: {ranNames.length === 0 ? 'nothing ran' : `ran ${ranNames.join(', ')}`}
+        </p>
+      )}
+      <h3>Run counts</h3>
+      <table className="kv" aria-label="Run counts">
+        <tbody>
+          {snap.progs.map((p) => (
+            <tr key={p.key}><td>{p.name || `prog ${p.id}`}</td><td className="num">{p.runCnt}</td></tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
