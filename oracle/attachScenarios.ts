@@ -282,6 +282,11 @@ function ordering(): KernelCall[] {
   s.attach('a', 'p6', EGRESS, m('BPF_F_BEFORE', 'BPF_F_LINK'), { relative_fd: s.fd('p0') }); // EINVAL: not a link
   s.attach('a', 'p6', EGRESS, m('BPF_F_PREORDER', 'BPF_F_BEFORE'), { relative_fd: s.fd('p0') }); // EINVAL: preorder differs
   s.attach('a', 'p6', EGRESS, MULTI, { expected_revision: 1 }); // ESTALE
+  s.cgroup('d').attach('d', 'p0', EGRESS, MULTI).link('ld', 'd', 'p1');
+  s.attach('d', 'p6', EGRESS, m('BPF_F_BEFORE'), { relative_fd: s.fd('ld') }); // a legacy program anchored on a link fd
+  s.attach('d', 'p6', EGRESS, m('BPF_F_BEFORE'), { relative_fd: s.fd('p1') }); // p1 is there only through a link
+  s.link('ld2', 'd', 'p2', EGRESS, { flags: ['BPF_F_BEFORE', 'BPF_F_LINK'], cgroup: { relative_fd: s.fd('p0') } }); // a program fd as a link
+  s.query('d').close('d');
   s.query('a').attach('a', 'p6', EGRESS, MULTI, { expected_revision: 7 }).query('a');
   // links: anchors are links
   s.cgroup('b');
