@@ -161,7 +161,9 @@ export function netlinkXdpAttach(k: KernelState, pid: unknown, req: BpfAttr): nu
   if (ifindex <= 0) fail(Errno.EINVAL, 'rtnl_setlink', `ifindex ${ifindex} names no device (and no IFLA_IFNAME was given)`);
   const dev = k.netdevs.get(ifindex);
   if (!dev) fail(Errno.ENODEV, 'rtnl_setlink', `no network device with ifindex ${ifindex}`);
-  if (flags & ~XDP_FLAGS_MASK) fail(Errno.EINVAL, 'do_setlink', `unknown XDP flag bits 0x${(flags & ~XDP_FLAGS_MASK).toString(16)}`);
+  // XDP_FLAGS_REPLACE (and IFLA_XDP_EXPECTED_FD) came in 5.7: before, an unknown bit.
+  const mask = k.since(507) ? XDP_FLAGS_MASK : XDP_FLAGS_MASK & ~F.XDP_FLAGS_REPLACE;
+  if (flags & ~mask) fail(Errno.EINVAL, 'do_setlink', `unknown XDP flag bits 0x${(flags & ~mask).toString(16)}`);
   if ([2, 4, 8].filter((m) => flags & m).length > 1 || (flags & XDP_FLAGS_MODES) === XDP_FLAGS_MODES) fail(Errno.EINVAL, 'do_setlink', 'more than one XDP mode flag');
   // IFLA_XDP_EXPECTED_FD is read only with XDP_FLAGS_REPLACE, and then it must be there.
   const hasExpected = req.expected_fd !== undefined && req.expected_fd !== null;
