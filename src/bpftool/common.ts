@@ -148,25 +148,63 @@ export function doPinAny(a: Args, getFd: (a: Args) => number): number {
   return err;
 }
 
+/**
+ * The order `nftw` meets the pins in: BPF FS's readdir (`dcache_readdir`) lists a directory
+ * newest entry first. The model's snapshot lists entries in name order and says nothing
+ * about their age unless it carries inode numbers (`ino`, allocated in creation order);
+ * with them the walk is newest first, as on Linux, else it stays in name order.
+ */
+function walkOrder(entries: readonly { path: string; kind: string; ino?: number }[]): typeof entries {
+  if (!entries.every((e) => typeof e.ino === 'number')) return entries;
+  const byParent = new Map<string, typeof entries[number][]>();
+  for (const e of entries.slice(1)) {
+    const parent = e.path.slice(0, e.path.lastIndexOf('/')) || '/';
+    byParent.set(parent, [...(byParent.get(parent) ?? []), e]);
+  }
+  const out: typeof entries[number][] = [];
+  const visit = (e: typeof entries[number]): void => {
+    out.push(e);
+    for (const c of [...(byParent.get(e.path) ?? [])].sort((x, y) => y.ino! - x.ino!)) visit(c);
+  };
+  if (entries[0]) visit(entries[0]);
+  return out;
+}
+
+/**
+ * libbpf's `hashmap__append` as bpftool's tables use it: entries go to the head of their
+ * bucket, and every growth (capacity 4, 8, 16, ... when (size + 1) * 4 / 3 exceeds it)
+ * re-inserts each bucket's chain and so reverses the order of one id's entries. Iterating
+ * one id (`hashmap__for_each_key_entry`) yields this order.
+ */
+class IdHashmap<V> {
+  private cap = 0;
+  private size = 0;
+  readonly chains = new Map<number, V[]>();
+  append(id: number, v: V): void {
+    if (this.cap === 0 || Math.floor(((this.size + 1) * 4) / 3) > this.cap) {
+      this.cap = this.cap ? this.cap * 2 : 4;
+      for (const chain of this.chains.values()) chain.reverse();
+    }
+    this.chains.set(id, [v, ...(this.chains.get(id) ?? [])]);
+    this.size++;
+  }
+}
+
 /** `build_pinned_obj_table`: id -> pinned paths, for `-f`. Walks every BPF FS (here: the
- * snapshot's), opens each pin quietly and keeps those of the kind listed. Paths of one id
- * come out newest-appended first, as libbpf's hashmap returns them. */
+ * snapshot's), opens each pin quietly and keeps those of the kind listed. */
 export function buildPinnedTable(t: Tool, kind: ObjType): Map<number, string[]> {
-  const table = new Map<number, string[]>();
-  for (const e of t.kernel.snapshot().bpffs) {
+  const table = new IdHashmap<string>();
+  for (const e of walkOrder(t.kernel.snapshot().bpffs)) {
     if (e.kind !== 'pin') continue;
     const fd = openObjPinned(t, e.path, true);
     if (fd < 0) continue;
     if (fdType(t, fd) === kind) {
       const attr: Record<string, unknown> = { bpf_fd: fd, info: {} };
-      if (t.bpf('BPF_OBJ_GET_INFO_BY_FD', attr) === 0) {
-        const id = (attr.info as { id: number }).id;
-        table.set(id, [e.path, ...(table.get(id) ?? [])]);
-      }
+      if (t.bpf('BPF_OBJ_GET_INFO_BY_FD', attr) === 0) table.append((attr.info as { id: number }).id, e.path);
     }
     t.close(fd);
   }
-  return table;
+  return table.chains;
 }
 
 export interface ObjRef { pid: number; comm: string }
