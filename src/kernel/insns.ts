@@ -39,11 +39,21 @@ export function canonicalInsns(progType: number, mapFds: readonly number[]): Uin
   return buf;
 }
 
+/** Tags computed so far: the canonical instructions depend only on the program type and the
+ * number of maps, so the tag depends only on those and the digest. */
+const TAGS = new Map<string, string>();
+
 /** `bpf_prog_calc_tag`: hex of the first 8 bytes of a digest of the instructions with
  * map-fd immediates zeroed: SHA-1 until 6.17, SHA-256 from 6.18 (commit 603b44162325
  * "bpf: Update the bpf_prog_calc_tag to use SHA256"). */
 export function progTag(progType: number, mapCount: number, version: number): string {
-  const insns = canonicalInsns(progType, new Array<number>(mapCount).fill(0));
-  const digest = version >= 618 ? sha256(insns) : sha1(insns);
-  return Array.from(digest.slice(0, 8), (b) => b.toString(16).padStart(2, '0')).join('');
+  const key = `${progType}/${mapCount}/${version >= 618 ? 'sha256' : 'sha1'}`;
+  let tag = TAGS.get(key);
+  if (tag === undefined) {
+    const insns = canonicalInsns(progType, new Array<number>(mapCount).fill(0));
+    const digest = version >= 618 ? sha256(insns) : sha1(insns);
+    tag = Array.from(digest.slice(0, 8), (b) => b.toString(16).padStart(2, '0')).join('');
+    TAGS.set(key, tag);
+  }
+  return tag;
 }
