@@ -25,9 +25,15 @@ export interface KernelOptions {
   log?: boolean;
 }
 
+/** A call field as text; fields may hold anything (bigint, symbol, a cycle): never throws. */
+function s(v: unknown): string {
+  if (typeof v === 'string') return v;
+  // what JSON.stringify prints for a finite number, without its cost
+  if (typeof v === 'number' && Number.isFinite(v)) return String(v);
+  return show(v);
+}
+
 function describeCall(c: KernelCall): string {
-  // The fields may hold anything (bigint, symbol, a cycle): print them without throwing.
-  const s = (v: unknown): string => (typeof v === 'string' ? v : show(v));
   switch (c.call) {
     case 'spawn': return `spawn("${s(c.comm)}")`;
     case 'bpf': return `bpf(${s(c.cmd)})`;
@@ -89,13 +95,13 @@ export class Kernel {
         default: throw new SyscallError(Errno.EINVAL, 'apply', `unknown call ${show((c as { call?: unknown }).call)}`);
       }
       this.snap = null;
-      k.emit('return', 'apply', `${describeCall(c)} = ${ret}`, pid !== undefined ? { pid } : {});
+      if (k.keepLog) k.emit('return', 'apply', `${describeCall(c)} = ${ret}`, pid !== undefined ? { pid } : {});
     } catch (e) {
       if (!(e instanceof SyscallError)) throw e;
       ret = -e.errno;
       if (c.call === 'trigger') ran = [];
       this.snap = null;
-      k.emit('return', e.fn, `${describeCall(c)} = -${errnoName(e.errno)} (${strerror(e.errno)}): ${e.why}`,
+      if (k.keepLog) k.emit('return', e.fn, `${describeCall(c)} = -${errnoName(e.errno)} (${strerror(e.errno)}): ${e.why}`,
         { errno: e.errno, ...(pid !== undefined ? { pid } : {}) });
     }
     const result: ApplyResult = { ret, events: k.events.slice(first) };
