@@ -72,12 +72,12 @@ export function bpfObjPin(k: KernelState, p: Process, attr: BpfAttr): number {
   if (w.slash) fail(Errno.ENOENT, 'filename_create', `"${String(path)}" ends in a slash but does not exist`);
   if (w.dir.fs.type !== 'bpf') fail(Errno.EPERM, 'bpf_obj_do_pin', `the parent directory of "${String(path)}" is not in a BPF FS`);
   const pin = k.vfs.pinIn(w.dir, w.last, obj);
-  const where = k.vfs.pathOf(pin);
-  const why = `held by the pin ${where}`;
+  const where = k.keepLog ? k.vfs.pathOf(pin) : '';
+  const why = k.keepLog ? `held by the pin ${where}` : '';
   if (obj.kind === 'prog') progInc(k, obj, 'bpf_obj_pin_user', why);
   else if (obj.kind === 'map') mapInc(k, obj, true, 'bpf_obj_pin_user', why);
   else linkInc(k, obj, 'bpf_obj_pin_user', why);
-  k.emit('fs', 'bpf_obj_do_pin', `${describe(obj)} pinned at ${where} (a regular file, mode 0600)`, { pid: p.pid });
+  if (k.keepLog) k.emit('fs', 'bpf_obj_do_pin', `${describe(obj)} pinned at ${where} (a regular file, mode 0600)`, { pid: p.pid });
   return 0;
 }
 
@@ -93,7 +93,7 @@ export function bpfObjGet(k: KernelState, p: Process, attr: BpfAttr): number {
   const obj = inode.obj;
   if (obj.kind === 'link' && flags & rw) fail(Errno.EINVAL, 'bpf_obj_do_get', 'a pinned link is opened without BPF_F_RDONLY/BPF_F_WRONLY');
   allocFd(p);
-  const why = `new fd from BPF_OBJ_GET ${k.vfs.pathOf(inode)} in pid ${p.pid}`;
+  const why = k.keepLog ? `new fd from BPF_OBJ_GET ${k.vfs.pathOf(inode)} in pid ${p.pid}` : '';
   if (obj.kind === 'prog') {
     progInc(k, obj, 'bpf_obj_get_user', why);
     return newFd(k, p, obj, 'anon_inode:bpf-prog', 'rdwr');
@@ -111,7 +111,7 @@ function destroyPin(k: KernelState, inode: Inode, path: string): void {
   if (inode.kind === 'pin' && inode.obj) {
     const o = inode.obj;
     inode.obj = null;
-    anyPut(k, o, 'bpf_destroy_inode', `pin ${path} removed${o.kind === 'link' ? '; Linux defers the link put to a work item' : ''}`);
+    anyPut(k, o, 'bpf_destroy_inode', k.keepLog ? `pin ${path} removed${o.kind === 'link' ? '; Linux defers the link put to a work item' : ''}` : '');
   }
 }
 
@@ -125,7 +125,7 @@ export function sysMkdir(k: KernelState, p: Process, path: unknown): number {
   const d = k.vfs.mkdirIn(w.dir, w.last, 0o755);
   if (d.fs.type === 'cgroup2') newCgroup(k, d, w.dir.cgroup ?? null);
   const kind = d.fs.type === 'cgroup2' ? 'cgroup' : d.fs.type === 'bpf' ? 'BPF FS directory' : 'directory';
-  k.emit('fs', d.fs.type === 'cgroup2' ? 'cgroup_mkdir' : d.fs.type === 'bpf' ? 'bpf_mkdir' : 'vfs_mkdir', `pid ${p.pid} created the ${kind} ${k.vfs.pathOf(d)}`, { pid: p.pid });
+  if (k.keepLog) k.emit('fs', d.fs.type === 'cgroup2' ? 'cgroup_mkdir' : d.fs.type === 'bpf' ? 'bpf_mkdir' : 'vfs_mkdir', `pid ${p.pid} created the ${kind} ${k.vfs.pathOf(d)}`, { pid: p.pid });
   return 0;
 }
 
@@ -154,7 +154,7 @@ export function sysRmdir(k: KernelState, p: Process, path: unknown): number {
   const where = k.vfs.pathOf(e.inode);
   if (cg) cgroupBpfRelease(k, cg);
   k.vfs.detach(e.inode);
-  k.emit('fs', e.inode.fs.type === 'cgroup2' ? 'cgroup_rmdir' : 'simple_rmdir', `pid ${p.pid} removed the directory ${where}`, { pid: p.pid });
+  if (k.keepLog) k.emit('fs', e.inode.fs.type === 'cgroup2' ? 'cgroup_rmdir' : 'simple_rmdir', `pid ${p.pid} removed the directory ${where}`, { pid: p.pid });
   return 0;
 }
 
@@ -163,9 +163,9 @@ export function sysUnlink(k: KernelState, p: Process, path: unknown): number {
   if (!e.inode) fail(Errno.ENOENT, 'do_unlinkat', `"${String(path)}" does not exist`);
   if (e.inode.kind === 'dir') fail(Errno.EISDIR, 'may_delete', `"${String(path)}" is a directory (use rmdir)`);
   if (e.slash) fail(Errno.ENOTDIR, 'do_unlinkat', `"${String(path)}" is not a directory (trailing slash)`);
-  const where = k.vfs.pathOf(e.inode);
+  const where = k.keepLog ? k.vfs.pathOf(e.inode) : '';
   k.vfs.detach(e.inode);
-  k.emit('fs', 'simple_unlink', `pid ${p.pid} unlinked ${where}: its last name is gone, the inode is destroyed`, { pid: p.pid });
+  if (k.keepLog) k.emit('fs', 'simple_unlink', `pid ${p.pid} unlinked ${where}: its last name is gone, the inode is destroyed`, { pid: p.pid });
   destroyPin(k, e.inode, where);
   return 0;
 }
@@ -203,7 +203,7 @@ export function sysRename(k: KernelState, p: Process, from: unknown, to: unknown
     k.vfs.detach(dst);
   }
   k.vfs.move(src, tw.dir, tw.last);
-  k.emit('fs', 'simple_rename', `pid ${p.pid} renamed ${fromPath} to ${k.vfs.pathOf(src)}${replaced ? ` (replacing it)` : ''}; a pin keeps its reference`, { pid: p.pid });
+  if (k.keepLog) k.emit('fs', 'simple_rename', `pid ${p.pid} renamed ${fromPath} to ${k.vfs.pathOf(src)}${replaced ? ` (replacing it)` : ''}; a pin keeps its reference`, { pid: p.pid });
   if (replaced) destroyPin(k, replaced.inode, replaced.path);
   return 0;
 }
@@ -215,6 +215,6 @@ export function sysOpen(k: KernelState, p: Process, path: unknown): number {
   allocFd(p);
   const where = k.vfs.pathOf(inode);
   const fd = newFd(k, p, { kind: 'dir', inode }, where, 'rdonly', false);
-  k.emit('fd', 'do_sys_openat2', `pid ${p.pid} opened the directory ${where} as fd ${fd}`, { pid: p.pid });
+  if (k.keepLog) k.emit('fd', 'do_sys_openat2', `pid ${p.pid} opened the directory ${where} as fd ${fd}`, { pid: p.pid });
   return fd;
 }

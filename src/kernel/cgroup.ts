@@ -178,20 +178,20 @@ export function cgroupBpfAttach(k: KernelState, cg: Cgroup, req: CgroupAttachReq
     const e: CgroupEntry = { link: req.link, legacy: null, flags: flags & F.BPF_F_PREORDER };
     list.splice(index, 0, e);
     req.link.attached = true;
-    k.emit('attach', 'cgroup_bpf_attach', `${describe(req.link)}: prog ${req.link.prog.id} attached to cgroup ${where}`, { obj: linkKey(req.link) });
+    if (k.keepLog) k.emit('attach', 'cgroup_bpf_attach', `${describe(req.link)}: prog ${req.link.prog.id} attached to cgroup ${where}`, { obj: linkKey(req.link) });
   } else {
     const prog = req.prog!;
     prog.refcnt++;
     const legacy: LegacyAttachment = { kind: 'legacy', oid: k.oid(), prog, attacherPid: req.pid, attacherComm: req.comm, target: { kind: 'cgroup', cgroup: cg, attachType: atype } };
     k.legacy.set(legacy.oid, legacy);
-    k.ref(`prog#${prog.oid}`, 'refcnt', prog.refcnt - 1, prog.refcnt, 'cgroup_bpf_attach', `${describe(prog)}: refcnt +1, held by the cgroup's list (owned by no file)`);
+    if (k.keepLog) k.ref(`prog#${prog.oid}`, 'refcnt', prog.refcnt - 1, prog.refcnt, 'cgroup_bpf_attach', `${describe(prog)}: refcnt +1, held by the cgroup's list (owned by no file)`);
     if (existing) {
       old = existing.legacy!.prog;
       k.legacy.delete(existing.legacy!.oid);
       existing.legacy = legacy;
       existing.flags = flags & F.BPF_F_PREORDER;
     } else list.splice(index, 0, { link: null, legacy, flags: flags & F.BPF_F_PREORDER });
-    k.emit('attach', 'cgroup_bpf_attach', `prog ${prog.id} attached to cgroup ${where} with BPF_PROG_ATTACH (mode ${modeName(savedFlags)}): no file owns this attachment`, { obj: `legacy#${legacy.oid}` });
+    if (k.keepLog) k.emit('attach', 'cgroup_bpf_attach', `prog ${prog.id} attached to cgroup ${where} with BPF_PROG_ATTACH (mode ${modeName(savedFlags)}): no file owns this attachment`, { obj: `legacy#${legacy.oid}` });
   }
   cg.progs.set(atype, list);
   cg.flags.set(atype, savedFlags);
@@ -228,7 +228,7 @@ export function cgroupBpfDetachProg(k: KernelState, cg: Cgroup, prog: BpfProg | 
   }
   const old = e.legacy!.prog;
   removeEntry(k, cg, atype, e);
-  k.emit('detach', 'cgroup_bpf_detach', `prog ${old.id} detached from cgroup ${cgroupPath(k, cg)} (${BPF_ATTACH_TYPE[atype]})`);
+  if (k.keepLog) k.emit('detach', 'cgroup_bpf_detach', `prog ${old.id} detached from cgroup ${cgroupPath(k, cg)} (${BPF_ATTACH_TYPE[atype]})`);
   progPut(k, old, 'cgroup_bpf_detach', 'its cgroup attachment was removed');
 }
 
@@ -241,7 +241,7 @@ export function cgroupLinkRelease(k: KernelState, link: BpfLink, fn: string): vo
   if (e) removeEntry(k, cg, t.attachType, e);
   t.cgroup = null;
   link.attached = false;
-  k.emit('detach', fn, `${describe(link)}: prog ${link.prog.id} detached from cgroup ${t.path} (${BPF_ATTACH_TYPE[t.attachType]})`, { obj: linkKey(link) });
+  if (k.keepLog) k.emit('detach', fn, `${describe(link)}: prog ${link.prog.id} detached from cgroup ${t.path} (${BPF_ATTACH_TYPE[t.attachType]})`, { obj: linkKey(link) });
 }
 
 /** `compute_effective_progs`: the programs that run for this cgroup and attach type. */
@@ -271,11 +271,11 @@ export function cgroupBpfRelease(k: KernelState, cg: Cgroup): void {
         removeEntry(k, cg, atype, e);
         if (link.target.kind === 'cgroup') link.target.cgroup = null;
         link.attached = false;
-        k.emit('detach', 'bpf_cgroup_link_auto_detach', `cgroup ${path} removed: ${describe(link)} is auto-detached; it lives on (defunct) while fds or pins hold it`, { obj: linkKey(link) });
+        if (k.keepLog) k.emit('detach', 'bpf_cgroup_link_auto_detach', `cgroup ${path} removed: ${describe(link)} is auto-detached; it lives on (defunct) while fds or pins hold it`, { obj: linkKey(link) });
       } else {
         const prog = e.legacy!.prog;
         removeEntry(k, cg, atype, e);
-        k.emit('detach', 'cgroup_bpf_release', `cgroup ${path} removed: its BPF_PROG_ATTACH entry of prog ${prog.id} is released`);
+        if (k.keepLog) k.emit('detach', 'cgroup_bpf_release', `cgroup ${path} removed: its BPF_PROG_ATTACH entry of prog ${prog.id} is released`);
         progPut(k, prog, 'cgroup_bpf_release', `cgroup ${path} was removed`);
       }
     }

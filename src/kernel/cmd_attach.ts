@@ -175,7 +175,7 @@ export function netlinkXdpAttach(k: KernelState, pid: unknown, req: BpfAttr): nu
     const expFd = fdField(req, 'expected_fd');
     if (expFd >= 0) oldProg = progOfType(p, expFd, 'BPF_PROG_TYPE_XDP');
   }
-  k.emit('call', 'do_setlink', `pid ${p.pid}: netlink RTM_SETLINK IFLA_XDP on ${dev.name} (${newProg ? `prog ${newProg.id}` : 'detach'})`, { pid: p.pid });
+  if (k.keepLog) k.emit('call', 'do_setlink', `pid ${p.pid}: netlink RTM_SETLINK IFLA_XDP on ${dev.name} (${newProg ? `prog ${newProg.id}` : 'detach'})`, { pid: p.pid });
   devXdpAttach(k, dev, { link: null, newProg, oldProg, flags, pid: p.pid, comm: p.comm });
   return 0;
 }

@@ -174,9 +174,9 @@ export function bpfLinkUpdate(k: KernelState, p: Process, attr: BpfAttr): number
   }
   const old = link.prog;
   newProg.refcnt++;
-  k.ref(progKey(newProg), 'refcnt', newProg.refcnt - 1, newProg.refcnt, 'bpf_prog_get', `${describe(newProg)}: refcnt +1, now held by ${describe(link)}`);
+  if (k.keepLog) k.ref(progKey(newProg), 'refcnt', newProg.refcnt - 1, newProg.refcnt, 'bpf_prog_get', `${describe(newProg)}: refcnt +1, now held by ${describe(link)}`);
   link.prog = newProg;
-  k.emit('attach', fn, `${describe(link)} now runs prog ${newProg.id} instead of prog ${old.id}`, { obj: linkKey(link) });
+  if (k.keepLog) k.emit('attach', fn, `${describe(link)} now runs prog ${newProg.id} instead of prog ${old.id}`, { obj: linkKey(link) });
   progPut(k, old, fn, `replaced in ${describe(link)}`);
   return 0;
 }

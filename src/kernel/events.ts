@@ -26,7 +26,7 @@ function run(k: KernelState, progs: readonly BpfProg[], where: string, ran: numb
     ran.push(prog.id);
     const fn = where.startsWith('tracepoint') ? '__bpf_trace_run' : where.startsWith('cgroup') ? 'bpf_prog_run_array_cg'
       : where.startsWith('xdp') ? 'bpf_prog_run_xdp' : '__bpf_prog_enter';
-    k.emit('run', fn, `prog ${prog.id}${prog.name ? ` "${prog.name}"` : ''} ran on ${where} (run_cnt ${prog.runCnt})`, { obj: progKey(prog) });
+    if (k.keepLog) k.emit('run', fn, `prog ${prog.id}${prog.name ? ` "${prog.name}"` : ''} ran on ${where} (run_cnt ${prog.runCnt})`, { obj: progKey(prog) });
   }
 }
 
@@ -36,7 +36,7 @@ export function trigger(k: KernelState, event: unknown): number[] {
   const kind = colon < 0 ? event : event.slice(0, colon);
   const name = colon < 0 ? '' : event.slice(colon + 1);
   const ran: number[] = [];
-  k.emit('call', 'trigger', `event ${event} fires`);
+  if (k.keepLog) k.emit('call', 'trigger', `event ${event} fires`);
   if (kind === 'tracepoint') {
     if (!hasOwn(TRACEPOINTS, name)) fail(Errno.ENOENT, 'trigger', `no tracepoint "${name}" in the model`);
     run(k, (k.tracepoints.get(name)?.links ?? []).map((l) => l.prog), event, ran);

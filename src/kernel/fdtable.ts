@@ -35,7 +35,7 @@ export function allocFd(p: Process): number {
 export function installFd(k: KernelState, p: Process, fd: number, f: OpenFile, cloexec: boolean): void {
   p.fds[fd] = { file: f, cloexec };
   f.fCount++;
-  k.ref(fileKey(f), 'f_count', f.fCount - 1, f.fCount, 'fd_install', `pid ${p.pid} fd ${fd} -> "${f.name}"`);
+  if (k.keepLog) k.ref(fileKey(f), 'f_count', f.fCount - 1, f.fCount, 'fd_install', `pid ${p.pid} fd ${fd} -> "${f.name}"`);
 }
 
 /** Install a new file at the lowest free fd; returns the fd. */
@@ -61,7 +61,7 @@ export function sysSpawn(k: KernelState, comm: unknown): number {
   const pid = k.nextPid++;
   const p: Process = { pid, ppid: 1, comm: comm.slice(0, TASK_COMM_LEN - 1), fds: [] };
   k.processes.set(pid, p);
-  k.emit('process', 'kernel_clone', `process ${pid} "${p.comm}" started with fds 0, 1, 2 on a terminal`, { pid, obj: `pid:${pid}` });
+  if (k.keepLog) k.emit('process', 'kernel_clone', `process ${pid} "${p.comm}" started with fds 0, 1, 2 on a terminal`, { pid, obj: `pid:${pid}` });
   const tty = newFile(k, { kind: 'tty' }, '/dev/pts/0', 'rdwr');
   for (let fd = 0; fd < 3; fd++) installFd(k, p, fd, tty, false);
   return pid;
@@ -71,7 +71,7 @@ export function sysFork(k: KernelState, pid: unknown): number {
   const parent = findProcess(k, pid);
   const child: Process = { pid: k.nextPid++, ppid: parent.pid, comm: parent.comm, fds: [] };
   k.processes.set(child.pid, child);
-  k.emit('process', 'copy_process', `process ${parent.pid} forked: child ${child.pid} gets a copy of its fd table (dup_fd); the open files are shared, BPF objects' counts do not change`, { pid: child.pid, obj: `pid:${child.pid}` });
+  if (k.keepLog) k.emit('process', 'copy_process', `process ${parent.pid} forked: child ${child.pid} gets a copy of its fd table (dup_fd); the open files are shared, BPF objects' counts do not change`, { pid: child.pid, obj: `pid:${child.pid}` });
   parent.fds.forEach((slot, fd) => {
     if (slot) installFd(k, child, fd, slot.file, slot.cloexec);
   });
@@ -84,8 +84,8 @@ export function sysClose(k: KernelState, pid: unknown, fd: unknown): number {
   if (!f) fail(Errno.EBADF, 'close_fd', `pid ${p.pid} has no fd ${show(fd)}`);
   p.fds[fd as number] = undefined;
   trimFds(p);
-  k.emit('fd', 'close_fd', `pid ${p.pid} closes fd ${String(fd)}`, { pid: p.pid });
-  fput(k, f, `pid ${p.pid} closed fd ${String(fd)}`);
+  if (k.keepLog) k.emit('fd', 'close_fd', `pid ${p.pid} closes fd ${String(fd)}`, { pid: p.pid });
+  fput(k, f, k.keepLog ? `pid ${p.pid} closed fd ${String(fd)}` : '');
   return 0;
 }
 
@@ -95,28 +95,28 @@ export function sysDup(k: KernelState, pid: unknown, fd: unknown): number {
   if (!f) fail(Errno.EBADF, 'ksys_dup', `pid ${p.pid} has no fd ${show(fd)}`);
   const nfd = allocFd(p);
   installFd(k, p, nfd, f, false);
-  k.emit('fd', 'ksys_dup', `pid ${p.pid}: fd ${nfd} is a duplicate of fd ${String(fd)} (same open file, close-on-exec clear)`, { pid: p.pid });
+  if (k.keepLog) k.emit('fd', 'ksys_dup', `pid ${p.pid}: fd ${nfd} is a duplicate of fd ${String(fd)} (same open file, close-on-exec clear)`, { pid: p.pid });
   return nfd;
 }
 
 export function sysExit(k: KernelState, pid: unknown): number {
   const p = findProcess(k, pid);
-  k.emit('process', 'do_exit', `process ${p.pid} "${p.comm}" exits: its fd table is dropped (exit_files)`, { pid: p.pid, obj: `pid:${p.pid}` });
+  if (k.keepLog) k.emit('process', 'do_exit', `process ${p.pid} "${p.comm}" exits: its fd table is dropped (exit_files)`, { pid: p.pid, obj: `pid:${p.pid}` });
   // close_files walks the table upwards; each final fput queues the release as task work,
   // and task work runs last-queued first: the releases happen highest fd first.
   const fds = p.fds;
   p.fds = [];
   const queued: OpenFile[] = [];
   fds.forEach((s, fd) => {
-    if (s) fput(k, s.file, `pid ${p.pid} exits, fd ${fd} closed`, queued);
+    if (s) fput(k, s.file, k.keepLog ? `pid ${p.pid} exits, fd ${fd} closed` : '', queued);
   });
   for (let i = queued.length - 1; i >= 0; i--) releaseFile(k, queued[i]!);
   k.processes.delete(p.pid);
-  k.emit('process', 'release_task', `process ${p.pid} is gone`, { pid: p.pid, obj: `pid:${p.pid}` });
+  if (k.keepLog) k.emit('process', 'release_task', `process ${p.pid} is gone`, { pid: p.pid, obj: `pid:${p.pid}` });
   for (const a of k.legacy.values()) {
     if (a.attacherPid !== p.pid) continue;
     const where = a.target.kind === 'cgroup' ? `cgroup ${k.vfs.pathOf(a.target.cgroup.inode)}` : `device ${a.target.dev.name}`;
-    k.emit('note', 'do_exit', `prog ${a.prog.id} stays attached to ${where}: process ${p.pid} attached it without a link, so no file owns it; it is abandoned`, { obj: `legacy#${a.oid}`, pid: p.pid });
+    if (k.keepLog) k.emit('note', 'do_exit', `prog ${a.prog.id} stays attached to ${where}: process ${p.pid} attached it without a link, so no file owns it; it is abandoned`, { obj: `legacy#${a.oid}`, pid: p.pid });
   }
   return 0;
 }

@@ -45,7 +45,7 @@ export function attachLinkToHook(k: KernelState, l: BpfLink): void {
     if (!s) k.tracepoints.set(t.name, (s = { links: [] }));
     s.links.push(l);
     l.attached = true;
-    k.emit('attach', 'bpf_probe_register', `${describe(l)}: prog ${l.prog.id} attached to tracepoint ${t.name}`, { obj: linkKey(l) });
+    if (k.keepLog) k.emit('attach', 'bpf_probe_register', `${describe(l)}: prog ${l.prog.id} attached to tracepoint ${t.name}`, { obj: linkKey(l) });
     return;
   }
   const tr = trampolineOf(k, t.func, t.btfId);
@@ -58,7 +58,7 @@ export function attachLinkToHook(k: KernelState, l: BpfLink): void {
   // hlist_add_head, and the trampoline calls each list from its head: the newest link runs first.
   trampolineList(tr, l).unshift(l);
   l.attached = true;
-  k.emit('attach', 'bpf_trampoline_link_prog', `${describe(l)}: prog ${l.prog.id} linked into the BPF trampoline of ${t.func}`, { obj: linkKey(l) });
+  if (k.keepLog) k.emit('attach', 'bpf_trampoline_link_prog', `${describe(l)}: prog ${l.prog.id} linked into the BPF trampoline of ${t.func}`, { obj: linkKey(l) });
 }
 
 /** `ops->release`: take the program off its hook. */
@@ -73,7 +73,7 @@ export function detachLinkFromHook(k: KernelState, l: BpfLink, fn: string): void
       s.links = s.links.filter((x) => x !== l);
       if (s.links.length === 0) k.tracepoints.delete(t.name);
     }
-    k.emit('detach', 'bpf_probe_unregister', `${describe(l)} released (${fn}): prog ${l.prog.id} detached from tracepoint ${t.name}`, { obj: linkKey(l) });
+    if (k.keepLog) k.emit('detach', 'bpf_probe_unregister', `${describe(l)} released (${fn}): prog ${l.prog.id} detached from tracepoint ${t.name}`, { obj: linkKey(l) });
     return;
   }
   const tr = k.trampolines.get(t.func);
@@ -82,5 +82,5 @@ export function detachLinkFromHook(k: KernelState, l: BpfLink, fn: string): void
     list.splice(list.indexOf(l), 1);
     if (tr.fentry.length + tr.fmodRet.length + tr.fexit.length === 0) k.trampolines.delete(t.func);
   }
-  k.emit('detach', 'bpf_trampoline_unlink_prog', `${describe(l)} released (${fn}): prog ${l.prog.id} unlinked from the trampoline of ${t.func}`, { obj: linkKey(l) });
+  if (k.keepLog) k.emit('detach', 'bpf_trampoline_unlink_prog', `${describe(l)} released (${fn}): prog ${l.prog.id} unlinked from the trampoline of ${t.func}`, { obj: linkKey(l) });
 }

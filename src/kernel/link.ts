@@ -40,17 +40,17 @@ export function createLink(k: KernelState, p: Process, prog: BpfProg, linkType: 
   } catch (e) {
     if (e instanceof SyscallError && id > 0) {
       k.linkIdr.remove(id);
-      k.emit('free', 'bpf_link_cleanup', `attach failed after bpf_link_prime: link id ${id} was allocated and is now released (the next link gets a later id)`, { obj: linkKey(link) });
+      if (k.keepLog) k.emit('free', 'bpf_link_cleanup', `attach failed after bpf_link_prime: link id ${id} was allocated and is now released (the next link gets a later id)`, { obj: linkKey(link) });
     }
     throw e;
   }
   link.id = id;
   k.links.set(link.oid, link);
   prog.refcnt++;
-  k.ref(progKey(prog), 'refcnt', prog.refcnt - 1, prog.refcnt, 'bpf_prog_get', `${describe(prog)}: refcnt +1, held by the new ${isLink ? 'link' : 'attachment'}`);
+  if (k.keepLog) k.ref(progKey(prog), 'refcnt', prog.refcnt - 1, prog.refcnt, 'bpf_prog_get', `${describe(prog)}: refcnt +1, held by the new ${isLink ? 'link' : 'attachment'}`);
   const fileName = !isLink ? `anon_inode:${legacyName}` : k.since(508) ? 'anon_inode:bpf_link' : 'anon_inode:bpf-link';
   const fd = newFd(k, p, link, fileName, 'rdonly');
-  k.emit('alloc', isLink ? 'bpf_link_settle' : 'anon_inode_getfd',
+  if (k.keepLog) k.emit('alloc', isLink ? 'bpf_link_settle' : 'anon_inode_getfd',
     isLink ? `${describe(link)} (${BPF_LINK_TYPE[linkType]}) settled: refcnt 1, owned by fd ${fd} of pid ${p.pid}`
       : `pid ${p.pid} fd ${fd} holds the attachment (${legacyName}); it is not a bpf_link: it cannot be pinned`,
     { obj: linkKey(link), pid: p.pid });

@@ -79,7 +79,7 @@ export function bpfMapCreate(k: KernelState, p: Process, attr: BpfAttr): number 
   // bpf_map_alloc_id comes before bpf_map_new_fd: an EMFILE puts the map, its id is consumed.
   try { allocFd(p); } catch (e) { k.mapIdr.remove(map.id); throw e; }
   k.maps.set(map.oid, map);
-  k.emit('alloc', 'map_create', `map ${map.id}${name ? ` "${name}"` : ''} created: ${typeName}, refcnt 1 / usercnt 1, owned by its new fd`, { obj: mapKey(map), pid: p.pid });
+  if (k.keepLog) k.emit('alloc', 'map_create', `map ${map.id}${name ? ` "${name}"` : ''} created: ${typeName}, refcnt 1 / usercnt 1, owned by its new fd`, { obj: mapKey(map), pid: p.pid });
   const mode = flags & FLAG_VALUES.BPF_F_RDONLY ? 'rdonly' : flags & FLAG_VALUES.BPF_F_WRONLY ? 'wronly' : 'rdwr';
   return newFd(k, p, map, 'anon_inode:bpf-map', mode);
 }

@@ -107,20 +107,20 @@ export function devXdpAttach(k: KernelState, dev: NetDev, req: XdpAttachRequest)
   if (link) {
     dev.xdp[mode] = { link, legacy: null };
     link.attached = true;
-    k.emit('attach', 'dev_xdp_attach_link', `${describe(link)}: prog ${link.prog.id} attached to ${dev.name} in ${modeLabel(mode)} mode`, { obj: linkKey(link) });
+    if (k.keepLog) k.emit('attach', 'dev_xdp_attach_link', `${describe(link)}: prog ${link.prog.id} attached to ${dev.name} in ${modeLabel(mode)} mode`, { obj: linkKey(link) });
   } else if (req.newProg) {
     const prog = req.newProg;
     prog.refcnt++;
-    k.ref(`prog#${prog.oid}`, 'refcnt', prog.refcnt - 1, prog.refcnt, 'dev_xdp_set_prog', `${describe(prog)}: refcnt +1, held by ${dev.name} (owned by no file)`);
+    if (k.keepLog) k.ref(`prog#${prog.oid}`, 'refcnt', prog.refcnt - 1, prog.refcnt, 'dev_xdp_set_prog', `${describe(prog)}: refcnt +1, held by ${dev.name} (owned by no file)`);
     const legacy: LegacyAttachment = { kind: 'legacy', oid: k.oid(), prog, attacherPid: req.pid, attacherComm: req.comm, target: { kind: 'xdp', dev, mode } };
     k.legacy.set(legacy.oid, legacy);
     if (cur?.legacy) k.legacy.delete(cur.legacy.oid);
     dev.xdp[mode] = { link: null, legacy };
-    k.emit('attach', 'dev_xdp_set_prog', `prog ${prog.id} attached to ${dev.name} in ${modeLabel(mode)} mode through netlink: no file owns this attachment`, { obj: `legacy#${legacy.oid}` });
+    if (k.keepLog) k.emit('attach', 'dev_xdp_set_prog', `prog ${prog.id} attached to ${dev.name} in ${modeLabel(mode)} mode through netlink: no file owns this attachment`, { obj: `legacy#${legacy.oid}` });
   } else {
     if (cur?.legacy) k.legacy.delete(cur.legacy.oid);
     dev.xdp[mode] = null;
-    k.emit('detach', 'dev_xdp_set_prog', curProg ? `prog ${curProg.id} detached from ${dev.name} (${modeLabel(mode)})` : `nothing attached to ${dev.name} in ${modeLabel(mode)} mode: nothing to do`);
+    if (k.keepLog) k.emit('detach', 'dev_xdp_set_prog', curProg ? `prog ${curProg.id} detached from ${dev.name} (${modeLabel(mode)})` : `nothing attached to ${dev.name} in ${modeLabel(mode)} mode: nothing to do`);
   }
   if (curProg && !link) progPut(k, curProg, 'dev_xdp_attach', `replaced on ${dev.name}`);
 }
@@ -133,14 +133,14 @@ export function xdpLinkRelease(k: KernelState, link: BpfLink, fn: string): void 
   if (dev.xdp[t.mode]?.link === link) dev.xdp[t.mode] = null;
   t.dev = null;
   link.attached = false;
-  k.emit('detach', fn, `${describe(link)}: prog ${link.prog.id} detached from ${t.ifname} (${modeLabel(t.mode)})`, { obj: linkKey(link) });
+  if (k.keepLog) k.emit('detach', fn, `${describe(link)}: prog ${link.prog.id} detached from ${t.ifname} (${modeLabel(t.mode)})`, { obj: linkKey(link) });
 }
 
 /** Device unregistration (`dev_xdp_uninstall`): links go defunct, netlink programs are put. */
 export function unregisterNetDev(k: KernelState, dev: NetDev): void {
   dev.dead = true;
   k.netdevs.delete(dev.ifindex);
-  k.emit('note', 'unregister_netdevice', `device ${dev.name} (ifindex ${dev.ifindex}) is unregistered`);
+  if (k.keepLog) k.emit('note', 'unregister_netdevice', `device ${dev.name} (ifindex ${dev.ifindex}) is unregistered`);
   for (const mode of XDP_MODES) {
     const s = dev.xdp[mode];
     if (!s) continue;
@@ -148,10 +148,10 @@ export function unregisterNetDev(k: KernelState, dev: NetDev): void {
     if (s.link) {
       if (s.link.target.kind === 'xdp') s.link.target.dev = null;
       s.link.attached = false;
-      k.emit('detach', 'dev_xdp_uninstall', `${dev.name} is gone: ${describe(s.link)} is auto-detached; it lives on (defunct) while fds or pins hold it`, { obj: linkKey(s.link) });
+      if (k.keepLog) k.emit('detach', 'dev_xdp_uninstall', `${dev.name} is gone: ${describe(s.link)} is auto-detached; it lives on (defunct) while fds or pins hold it`, { obj: linkKey(s.link) });
     } else {
       k.legacy.delete(s.legacy.oid);
-      k.emit('detach', 'dev_xdp_uninstall', `${dev.name} is gone: its netlink XDP program ${s.legacy.prog.id} is released`);
+      if (k.keepLog) k.emit('detach', 'dev_xdp_uninstall', `${dev.name} is gone: its netlink XDP program ${s.legacy.prog.id} is released`);
       progPut(k, s.legacy.prog, 'dev_xdp_uninstall', `device ${dev.name} was removed`);
     }
   }

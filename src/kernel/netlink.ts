@@ -43,7 +43,7 @@ export function netlinkVethAdd(k: KernelState, pid: unknown, name: unknown, peer
   const devA = newNetDev(k, a, true);
   devA.peer = devB;
   devB.peer = devA;
-  k.emit('note', 'veth_newlink', `pid ${p.pid} created the veth pair ${a} (ifindex ${devA.ifindex}) / ${b} (ifindex ${devB.ifindex}); the peer is registered first`, { pid: p.pid });
+  if (k.keepLog) k.emit('note', 'veth_newlink', `pid ${p.pid} created the veth pair ${a} (ifindex ${devA.ifindex}) / ${b} (ifindex ${devB.ifindex}); the peer is registered first`, { pid: p.pid });
   return 0;
 }
 
@@ -52,7 +52,7 @@ export function netlinkLinkDel(k: KernelState, pid: unknown, name: unknown): num
   const dev = devByName(k, ifnameAttr(name));
   if (!dev) fail(Errno.ENODEV, 'rtnl_dellink', `no device named ${show(name)}`);
   if (!dev.peer) fail(Errno.EOPNOTSUPP, 'rtnl_dellink', `${dev.name} cannot be deleted`);
-  k.emit('note', 'rtnl_dellink', `pid ${p.pid} deletes ${dev.name}; its veth peer ${dev.peer.name} goes with it`, { pid: p.pid });
+  if (k.keepLog) k.emit('note', 'rtnl_dellink', `pid ${p.pid} deletes ${dev.name}; its veth peer ${dev.peer.name} goes with it`, { pid: p.pid });
   const peer = dev.peer;
   unregisterNetDev(k, dev);
   unregisterNetDev(k, peer);

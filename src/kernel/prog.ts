@@ -123,7 +123,7 @@ export function bpfProgLoad(k: KernelState, p: Process, attr: BpfAttr): number {
   // bpf_prog_alloc_id comes before bpf_prog_new_fd: an EMFILE puts the program, its id is consumed.
   try { allocFd(p); } catch (e) { k.progIdr.remove(prog.id); throw e; }
   k.progs.set(prog.oid, prog);
-  k.emit('alloc', 'bpf_prog_load', `prog ${prog.id}${name ? ` "${name}"` : ''} loaded: ${typeName}${target ? ` for ${target.func}` : ''}; refcnt 1, owned by its new fd`, { obj: progKey(prog), pid: p.pid });
-  for (const m of maps) mapInc(k, m, false, 'add_used_map_from_fd', `prog ${prog.id} uses it`);
+  if (k.keepLog) k.emit('alloc', 'bpf_prog_load', `prog ${prog.id}${name ? ` "${name}"` : ''} loaded: ${typeName}${target ? ` for ${target.func}` : ''}; refcnt 1, owned by its new fd`, { obj: progKey(prog), pid: p.pid });
+  for (const m of maps) mapInc(k, m, false, 'add_used_map_from_fd', k.keepLog ? `prog ${prog.id} uses it` : '');
   return newFd(k, p, prog, 'anon_inode:bpf-prog', 'rdwr');
 }

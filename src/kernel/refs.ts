@@ -12,43 +12,43 @@ import { describe, fileKey, linkKey, mapKey, progKey, type KernelState } from '.
 
 export function progInc(k: KernelState, p: BpfProg, fn = 'bpf_prog_inc', why = ''): void {
   p.refcnt++;
-  k.ref(progKey(p), 'refcnt', p.refcnt - 1, p.refcnt, fn, `${describe(p)}: refcnt +1${why ? ` (${why})` : ''}`);
+  if (k.keepLog) k.ref(progKey(p), 'refcnt', p.refcnt - 1, p.refcnt, fn, `${describe(p)}: refcnt +1${why ? ` (${why})` : ''}`);
 }
 
 export function progPut(k: KernelState, p: BpfProg, fn = 'bpf_prog_put', why = ''): void {
   p.refcnt--;
-  k.ref(progKey(p), 'refcnt', p.refcnt + 1, p.refcnt, fn, `${describe(p)}: refcnt -1${why ? ` (${why})` : ''}`);
+  if (k.keepLog) k.ref(progKey(p), 'refcnt', p.refcnt + 1, p.refcnt, fn, `${describe(p)}: refcnt -1${why ? ` (${why})` : ''}`);
   if (p.refcnt === 0) progFree(k, p);
 }
 
 function progFree(k: KernelState, p: BpfProg): void {
   const id = p.id;
   k.progIdr.remove(id);
-  k.emit('free', 'bpf_prog_free_id', `last reference to prog ${id} gone: its id is removed`, { obj: progKey(p) });
+  if (k.keepLog) k.emit('free', 'bpf_prog_free_id', `last reference to prog ${id} gone: its id is removed`, { obj: progKey(p) });
   p.id = 0;
   p.freed = true;
   k.progs.delete(p.oid);
   // bpf_prog_free_deferred runs after an RCU grace period: used maps go then.
-  for (const m of p.usedMaps) mapPut(k, m, 'bpf_free_used_maps', `prog ${id} freed, releasing the maps it used`);
-  k.emit('free', 'bpf_prog_free_deferred', `prog ${id} freed (after an RCU grace period in Linux)`, { obj: progKey(p) });
+  for (const m of p.usedMaps) mapPut(k, m, 'bpf_free_used_maps', k.keepLog ? `prog ${id} freed, releasing the maps it used` : '');
+  if (k.keepLog) k.emit('free', 'bpf_prog_free_deferred', `prog ${id} freed (after an RCU grace period in Linux)`, { obj: progKey(p) });
 }
 
 export function mapInc(k: KernelState, m: BpfMap, uref: boolean, fn: string, why = ''): void {
   m.refcnt++;
-  k.ref(mapKey(m), 'refcnt', m.refcnt - 1, m.refcnt, fn, `${describe(m)}: refcnt +1${why ? ` (${why})` : ''}`);
+  if (k.keepLog) k.ref(mapKey(m), 'refcnt', m.refcnt - 1, m.refcnt, fn, `${describe(m)}: refcnt +1${why ? ` (${why})` : ''}`);
   if (uref) {
     m.usercnt++;
-    k.ref(mapKey(m), 'usercnt', m.usercnt - 1, m.usercnt, fn, `${describe(m)}: usercnt +1`);
+    if (k.keepLog) k.ref(mapKey(m), 'usercnt', m.usercnt - 1, m.usercnt, fn, `${describe(m)}: usercnt +1`);
   }
 }
 
 export function mapPut(k: KernelState, m: BpfMap, fn = 'bpf_map_put', why = ''): void {
   m.refcnt--;
-  k.ref(mapKey(m), 'refcnt', m.refcnt + 1, m.refcnt, fn, `${describe(m)}: refcnt -1${why ? ` (${why})` : ''}`);
+  if (k.keepLog) k.ref(mapKey(m), 'refcnt', m.refcnt + 1, m.refcnt, fn, `${describe(m)}: refcnt -1${why ? ` (${why})` : ''}`);
   if (m.refcnt === 0) {
     const id = m.id;
     k.mapIdr.remove(id);
-    k.emit('free', 'bpf_map_free_id', `last reference to map ${id} gone: its id is removed, the map is freed`, { obj: mapKey(m) });
+    if (k.keepLog) k.emit('free', 'bpf_map_free_id', `last reference to map ${id} gone: its id is removed, the map is freed`, { obj: mapKey(m) });
     m.id = 0;
     m.freed = true;
     k.maps.delete(m.oid);
@@ -58,29 +58,29 @@ export function mapPut(k: KernelState, m: BpfMap, fn = 'bpf_map_put', why = ''):
 /** `bpf_map_put_with_uref`: a user-facing holder (file or pin) lets go. */
 export function mapPutWithUref(k: KernelState, m: BpfMap, fn: string, why = ''): void {
   m.usercnt--;
-  k.ref(mapKey(m), 'usercnt', m.usercnt + 1, m.usercnt, 'bpf_map_put_uref', `${describe(m)}: usercnt -1${why ? ` (${why})` : ''}`);
+  if (k.keepLog) k.ref(mapKey(m), 'usercnt', m.usercnt + 1, m.usercnt, 'bpf_map_put_uref', `${describe(m)}: usercnt -1${why ? ` (${why})` : ''}`);
   if (m.usercnt === 0)
-    k.emit('note', 'bpf_map_put_uref', `no file or pin refers to ${describe(m)} any more (map_release_uref)`, { obj: mapKey(m) });
+    if (k.keepLog) k.emit('note', 'bpf_map_put_uref', `no file or pin refers to ${describe(m)} any more (map_release_uref)`, { obj: mapKey(m) });
   mapPut(k, m, fn, why);
 }
 
 export function linkInc(k: KernelState, l: BpfLink, fn = 'bpf_link_inc', why = ''): void {
   l.refcnt++;
-  k.ref(linkKey(l), 'refcnt', l.refcnt - 1, l.refcnt, fn, `${describe(l)}: refcnt +1${why ? ` (${why})` : ''}`);
+  if (k.keepLog) k.ref(linkKey(l), 'refcnt', l.refcnt - 1, l.refcnt, fn, `${describe(l)}: refcnt +1${why ? ` (${why})` : ''}`);
 }
 
 export function linkPut(k: KernelState, l: BpfLink, fn = 'bpf_link_put', why = ''): void {
   l.refcnt--;
-  k.ref(linkKey(l), 'refcnt', l.refcnt + 1, l.refcnt, fn, `${describe(l)}: refcnt -1${why ? ` (${why})` : ''}`);
+  if (k.keepLog) k.ref(linkKey(l), 'refcnt', l.refcnt + 1, l.refcnt, fn, `${describe(l)}: refcnt -1${why ? ` (${why})` : ''}`);
   if (l.refcnt === 0) linkFree(k, l);
 }
 
 /** `bpf_link_free`: id removed, detached through `ops->release`, program put. */
 function linkFree(k: KernelState, l: BpfLink): void {
-  const name = describe(l);
+  const name = k.keepLog ? describe(l) : '';
   if (l.id) {
     k.linkIdr.remove(l.id);
-    k.emit('free', 'bpf_link_free_id', `last reference to ${name} gone: its id is removed`, { obj: linkKey(l) });
+    if (k.keepLog) k.emit('free', 'bpf_link_free_id', `last reference to ${name} gone: its id is removed`, { obj: linkKey(l) });
   }
   if (l.attached) detachLinkFromHook(k, l, l.isLink ? 'bpf_link_free' : 'bpf_raw_tp_release');
   l.freed = true;
@@ -88,14 +88,14 @@ function linkFree(k: KernelState, l: BpfLink): void {
   k.links.delete(l.oid);
   const deferred = l.target.kind === 'tracepoint' && k.since(612);
   progPut(k, l.prog, deferred ? 'bpf_link_defer_dealloc_rcu_gp' : 'bpf_link_dealloc',
-    deferred ? `${name} freed; Linux puts its program after an RCU grace period` : `${name} freed`);
+    !k.keepLog ? '' : deferred ? `${name} freed; Linux puts its program after an RCU grace period` : `${name} freed`);
 }
 
 /** `fput`: drop one file reference; the last one runs the file's release, at once or,
  * with `queue`, later (task work queued by the exiting task). */
 export function fput(k: KernelState, f: OpenFile, why = 'fput', queue?: OpenFile[]): void {
   f.fCount--;
-  k.ref(fileKey(f), 'f_count', f.fCount + 1, f.fCount, 'fput', `open file "${f.name}": f_count -1 (${why})`);
+  if (k.keepLog) k.ref(fileKey(f), 'f_count', f.fCount + 1, f.fCount, 'fput', `open file "${f.name}": f_count -1 (${why})`);
   if (f.fCount > 0) return;
   if (queue) queue.push(f);
   else releaseFile(k, f);

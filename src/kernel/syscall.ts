@@ -53,6 +53,6 @@ export function sysBpf(k: KernelState, pid: unknown, cmdArg: unknown, attr: unkn
     fail(Errno.EINVAL, '__sys_bpf', `${cmd} does not exist in Linux ${formatVersion(k.version)} (it came in ${formatVersion(since)}): unknown command`);
   const h = HANDLERS[cmd];
   if (!h) fail(Errno.EINVAL, '__sys_bpf', `${cmd} is not modelled by the playground`);
-  k.emit('call', '__sys_bpf', `pid ${p.pid}: bpf(${cmd})`, { pid: p.pid });
+  if (k.keepLog) k.emit('call', '__sys_bpf', `pid ${p.pid}: bpf(${cmd})`, { pid: p.pid });
   return h(k, p, attr as BpfAttr);
 }
