@@ -145,7 +145,15 @@ function fsEntries(k: KernelState, fs: Fs): FsEntrySnapshot[] {
 function deepFreeze<T>(o: T): T {
   if (o && typeof o === 'object' && !Object.isFrozen(o)) {
     Object.freeze(o);
-    for (const v of Object.values(o as object)) deepFreeze(v);
+    // Only objects need freezing: skip primitives without a call or an Object.values copy.
+    if (Array.isArray(o)) {
+      for (const v of o) if (v !== null && typeof v === 'object') deepFreeze(v);
+    } else {
+      for (const key in o) {
+        const v: unknown = o[key];
+        if (v !== null && typeof v === 'object') deepFreeze(v);
+      }
+    }
   }
   return o;
 }
