@@ -30,4 +30,5 @@ function check(name: string): void {
 
 describe('bpftool output matches the real bpftool 7.7.0 on the same state', () => {
   it('links, programs and maps of the link_pinning state: show, pin, errors, -j/-p/-f', () => check('links'));
+  it('cgroup and XDP attachments, legacy and links: cgroup show/tree/attach/detach, net show/attach/detach, detached links', () => check('attach'));
 });

@@ -1,7 +1,7 @@
 /**
  * Making a real-kernel transcript and the model's comparable. What legitimately differs:
  * object ids (shared with everything else on a real machine: renumbered per kind in order of
- * first appearance), load times, and what the model does not know or the reference build
+ * first appearance), load times, cgroup ids (inode numbers), and what the model does not know or the reference build
  * lacks, each named here:
  * - JIT image sizes: the model reports `jited_prog_len` 0 (bpftool: `not jited`);
  * - `pids` lines: the reference bpftool 7.7.0 was built without skeletons, so it has none;
@@ -26,7 +26,11 @@ function renumber(text: string): string {
     if (!top && !/^\$ bpftool.*\b(cgroup|net)\b/.test(block)) return block;
     const objKind: Kind = top ?? 'prog';
     return block
-      .replace(/^( *)(\d+)(:? +)(?=\S)/gm, (_m, sp: string, n: string, rest: string) => `${sp}${id(objKind, n)}${rest}`)
+      .replace(/^( *)(\d+)(:? +)(?=\S)/gm, (_m, sp: string, n: string, rest: string) => {
+        // Keep a padded column (cgroup rows: %-8u) as wide as it was.
+        const v = id(objKind, n);
+        return rest.startsWith(':') ? `${sp}${v}${rest}` : `${sp}${v}${' '.repeat(Math.max(1, n.length + rest.length - v.length))}`;
+      })
       .replace(/\bprog (\d+) {2}/g, (_m, n: string) => `prog ${id('prog', n)}  `)
       .replace(/\bmap_ids ([\d,]+)/g, (_m, ns: string) => `map_ids ${ns.split(',').map((n) => id('map', n)).join(',')}`)
       .replace(/("id": ?)(\d+)/g, (_m, k: string, n: string) => `${k}${id(objKind, n)}`)
@@ -43,6 +47,8 @@ export function normalize(text: string, o: NormalizeOptions = {}): string {
   let s = text
     .replace(/loaded_at \S+/g, 'loaded_at T')
     .replace(/("loaded_at": ?)\d+/g, '$1T')
+    .replace(/cgroup_id [1-9]\d*/g, 'cgroup_id C')
+    .replace(/("cgroup_id": ?)[1-9]\d*/g, '$1C')
     .replace(/ {2}jited \d+B| {2}not jited/g, '  jited ?B')
     .replace(/("jited": ?)true,(\s*)"bytes_jited": ?\d+,/g, '$1?,')
     .replace(/("jited": ?)false,/g, '$1?,');
