@@ -372,6 +372,7 @@ function update(): KernelCall[] {
   // cgroup
   s.update('l', 'B', { flags: ['BPF_F_REPLACE'], old_prog_fd: s.fd('B') }); // EPERM
   s.update('l', 'X').update('l', 'S'); // EINVAL: type
+  s.update('l', 'X', { flags: ['BPF_F_REPLACE'], old_prog_fd: s.fd('B') }); // EPERM: the old program before the type
   s.update('l', 'B', { flags: ['BPF_F_REPLACE'], old_prog_fd: s.fd('A') }).query('a').trigger(EV('a')).info('l');
   s.update('l', 'B').update('l', 'I').query('a').info('l'); // same again; an ingress-typed CGROUP_SKB program
   s.close('B').close('A'); // the link holds I only now
@@ -382,7 +383,11 @@ function update(): KernelCall[] {
   s.update('x', 'X').update('x', 'Y').info('x').trigger('xdp:eth0').update('x', 'X', { flags: ['BPF_F_REPLACE'], old_prog_fd: s.fd('Y') });
   s.info('x').trigger('xdp:eth0');
   // raw tracepoint links have no update_prog
-  s.bpf('BPF_RAW_TRACEPOINT_OPEN', { name: 'sys_enter', prog_fd: s.fd('R') }, 'r').update('r', 'R').update('r', 'A');
+  s.bpf('BPF_RAW_TRACEPOINT_OPEN', { name: 'sys_enter', prog_fd: s.fd('R') }, 'r').update('r', 'R').update('r', 'A').update('r', 99);
+  s.update('c', 'r'); // a link fd as the new program
+  // a detached link: ENOLINK before the old program and the type
+  s.linkDetach('x').update('x', 'A', { flags: ['BPF_F_REPLACE'], old_prog_fd: s.fd('Y') });
+  s.linkDetach('c').update('c', 'X', { flags: ['BPF_F_REPLACE'], old_prog_fd: s.fd('X') });
   return s.calls;
 }
 
