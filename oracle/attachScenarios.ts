@@ -432,6 +432,63 @@ function lifetimes(): KernelCall[] {
   return s.calls;
 }
 
+/** Selftest cgroup_link, subtest attach (1.13), as src/kernel/selftests.test.ts replays it. */
+function selftestCgroupLink(): KernelCall[] {
+  const s = new Scenario('test_progs');
+  const cgs = ['cg1', 'cg1/cg2', 'cg1/cg2/cg3', 'cg1/cg2/cg3/cg4'];
+  const ping = (): void => void s.trigger(EV(cgs[3]!));
+  s.load('egress', 'cgroup_skb').load('egress_alt', 'cgroup_skb');
+  cgs.forEach((c, i) => s.cgroup(c, `cg${i + 1}`));
+  for (let i = 1; i <= 4; i++) s.link(`link${i}`, `cg${i}`, 'egress');
+  ping();
+  s.query('cg1').effective('cg4');
+  s.close('link4');
+  ping();
+  s.attach('cg4', 'egress', EGRESS, MULTI).link('link4', 'cg4', 'egress');
+  ping();
+  s.close('link4').detach('cg4', 'egress').query('cg4');
+  s.attach('cg4', 'egress', EGRESS, 0);
+  ping();
+  s.link('link4x', 'cg4', 'egress'); // EPERM
+  ping();
+  s.detach('cg4', 'egress');
+  ping();
+  s.link('link4', 'cg4', 'egress');
+  ping();
+  s.attach('cg4', 'egress', EGRESS, 0); // EPERM
+  for (let i = 2; i <= 4; i++) s.update(`link${i}`, 'egress_alt');
+  ping();
+  s.update('link1', 'egress_alt', { flags: ['BPF_F_REPLACE'], old_prog_fd: s.fd('egress_alt') }); // EPERM
+  s.update('link1', 'egress_alt', { flags: ['BPF_F_REPLACE'], old_prog_fd: s.fd('egress') });
+  ping();
+  for (let i = 1; i <= 4; i++) s.close(`cg${i}`);
+  ping();
+  s.info('link1').linkDetach('link1').info('link1');
+  ping();
+  for (const c of [...cgs].reverse()) s.rmdir(`${CGROOT}/${c}`);
+  s.trigger(`cgroup:${CGROOT}:${EGRESS}`);
+  for (let i = 1; i <= 4; i++) s.info(`link${i}`).close(`link${i}`);
+  return s.calls;
+}
+
+/** Selftest xdp_link (2.7) on lo, as src/kernel/selftests.test.ts replays it. */
+function selftestXdpLink(): KernelCall[] {
+  const s = new Scenario('test_progs');
+  s.load('xdp1', 'xdp').load('tc1', 'tc').load('xdp2', 'xdp').load('tc2', 'tc');
+  s.xdp(1, 'xdp1', ['XDP_FLAGS_REPLACE'], -1).trigger('xdp:lo');
+  s.xdpLink('link', 'xdp1', 1); // EBUSY
+  s.xdp(1, -1, ['XDP_FLAGS_REPLACE'], 'xdp1').trigger('xdp:lo');
+  s.xdpLink('link', 'xdp1', 1).trigger('xdp:lo');
+  s.xdp(1, 'xdp2', ['XDP_FLAGS_REPLACE'], 'xdp1').xdp(1, 'xdp2', 0).xdp(1, -1, 0); // EBUSY x3
+  s.xdpLink('link2', 'xdp2', 1); // EBUSY
+  s.close('link').xdpLink('link2', 'xdp2', 1).trigger('xdp:lo');
+  s.update('link2', 'xdp1').info('link2').trigger('xdp:lo');
+  s.update('link2', 'tc1'); // EINVAL
+  s.linkDetach('link2').info('link2').trigger('xdp:lo');
+  s.close('link2').bpf('BPF_PROG_GET_FD_BY_ID', { prog_id: 1 }, 'again').info('again');
+  return s.calls;
+}
+
 export const SCENARIOS: Record<string, () => KernelCall[]> = {
   'cgroup: attach modes (the table of 1.4)': modeTable,
   'cgroup: attach flags and the order of the checks (1.3, 1.8)': attachChecks,
@@ -449,4 +506,6 @@ export const SCENARIOS: Record<string, () => KernelCall[]> = {
   'BPF_LINK_UPDATE (3)': update,
   'BPF_LINK_DETACH (4)': linkDetach,
   'link lifetimes: fork, exit, pins; the root cgroup': lifetimes,
+  'selftest cgroup_link, subtest attach (1.13)': selftestCgroupLink,
+  'selftest xdp_link (2.7)': selftestXdpLink,
 };
