@@ -90,7 +90,8 @@ export class Playground {
   /** Fire an event from the Events panel's form; the panel's "ran" line. */
   async fire(event: string): Promise<string> {
     await this.tab('Events');
-    const [kind, name] = event.split(':') as [string, string];
+    const i = event.indexOf(':');
+    const [kind, name] = [event.slice(0, i), event.slice(i + 1)];
     const form = this.page.getByRole('group', { name: 'Fire an event' });
     await form.getByLabel('Event kind').selectOption(kind);
     await form.getByLabel('Event name').selectOption(name);

@@ -32,6 +32,7 @@ function nodeWords(g: Graph, snap: KernelSnapshot, id: string): string {
     case 'pin': return `pin ${n.subtitle}`;
     case 'dir': return `directory ${n.subtitle}`;
     case 'attach': return `${n.subkind ?? 'hook'} ${n.title}`;
+    case 'legacy': return `${n.title} ${id.replace('legacy#', '#')}`;
     default: return objectName({ snap }, id);
   }
 }
@@ -46,7 +47,7 @@ function holderWords(g: Graph, snap: KernelSnapshot, e: GraphEdge): string {
   if (e.kind === 'pin') return `the pin ${src.subtitle}`;
   if (e.kind === 'prog') return `${nodeWords(g, snap, e.source)}, which runs it`;
   if (e.kind === 'map') return `${nodeWords(g, snap, e.source)}, which uses it`;
-  if (e.kind === 'legacy') return `the attachment ${src.title}`;
+  if (e.kind === 'legacy') return `a ${src.title} (${src.subtitle})${src.state === 'abandoned' ? ', abandoned' : ''}`;
   return nodeWords(g, snap, e.source);
 }
 
@@ -55,6 +56,11 @@ function rootAction(g: Graph, snap: KernelSnapshot, first: GraphEdge): string {
   const root = g.byId.get(first.source)!;
   if (root.kind === 'process') return `close fd ${first.sourceHandle?.slice(2)} in ${nodeWords(g, snap, root.id)}, or let ${root.title} exit`;
   if (root.kind === 'pin') return `unlink ${root.subtitle}`;
+  if (root.kind === 'legacy') {
+    return root.subkind === 'xdp'
+      ? `detach the XDP attachment (netlink, prog_fd -1: ip link set dev … xdp off)`
+      : `detach the cgroup attachment (BPF_PROG_DETACH, or bpftool cgroup detach)`;
+  }
   return `remove ${nodeWords(g, snap, root.id)}`;
 }
 
@@ -62,14 +68,22 @@ function summaryOf(g: Graph, snap: KernelSnapshot, n: GraphNode): string {
   switch (n.kind) {
     case 'process': return `A live process is a root: its fds hold what they refer to until it closes them or exits (exit closes every fd, highest first).`;
     case 'pin': return `A pin is a root: it holds ${n.counters.replace('holds ', '')} until it is unlinked and its inode destroyed.`;
+    case 'legacy': return n.state === 'abandoned'
+      ? `An abandoned legacy attachment (${n.subtitle}): its attacher has exited, no fd or pin owns it, yet it keeps its program attached until someone detaches it.`
+      : `A legacy attachment (${n.subtitle}) is a root: no fd owns it, so it outlives its attacher; it holds its program until it is detached.`;
     case 'dir': return `A directory in ${n.subtitle.startsWith('/sys/fs/cgroup') ? 'cgroupfs' : 'BPF FS'}. It holds no BPF object; its pins do.`;
     case 'file': return `An open file (${n.subtitle}) with ${n.counters}: one reference to what it refers to, shared by every fd on it.`;
     case 'attach': {
       const a = snap.attachPoints.find((x) => x.key === n.id);
-      const order = (a?.links ?? []).map((l) => {
-        const link = snap.links.find((x) => x.key === l);
-        return `${objectName({ snap }, l)} → ${link ? objectName({ snap }, link.prog) : '?'}`;
-      });
+      const entryWords = (key: string): string => {
+        const link = snap.links.find((x) => x.key === key);
+        if (link) return `${objectName({ snap }, key)} → ${objectName({ snap }, link.prog)}`;
+        const l = (snap.legacy ?? []).find((x) => x.key === key);
+        return l ? `${l.kind} attachment ${key.replace('legacy#', '#')} → ${objectName({ snap }, l.prog)}` : key;
+      };
+      const order = (a?.entries ?? a?.links ?? []).map(entryWords);
+      const runs = a?.runs?.map((p) => objectName({ snap }, p)) ?? [];
+      if (runs.length > order.length) order.push(`and, inherited from parent cgroups: ${runs.slice(order.length).join(', ')}`);
       return order.length
         ? `A kernel hook. When it fires, these run in order: ${order.join(', ')}. It holds no reference: the links keep the programs on it.`
         : 'A kernel hook with nothing attached.';

@@ -155,3 +155,28 @@ describe('node identity', () => {
     expect(b.byId.get(progA.id)).not.toBe(progA);
   });
 });
+
+describe('legacy attachments', () => {
+  it('an abandoned cgroup attachment is a root that keeps its program alive', () => {
+    const store = createPlaygroundStore();
+    const d = (call: Parameters<typeof syscall>[0]) => store.getState().dispatch(syscall(call)).result.ret;
+    const pid = d({ call: 'spawn', comm: 'loader' });
+    d({ call: 'mkdir', pid, path: '/sys/fs/cgroup/test' });
+    const cg = d({ call: 'open', pid, path: '/sys/fs/cgroup/test' });
+    const prog = d({ call: 'bpf', pid, cmd: 'BPF_PROG_LOAD', attr: { prog_type: 'BPF_PROG_TYPE_CGROUP_SKB', expected_attach_type: 'BPF_CGROUP_INET_EGRESS', prog_name: 'egress' } });
+    expect(d({ call: 'bpf', pid, cmd: 'BPF_PROG_ATTACH', attr: { target_fd: cg, attach_bpf_fd: prog, attach_type: 'BPF_CGROUP_INET_EGRESS' } })).toBe(0);
+    d({ call: 'exit', pid });
+    const snap = store.getState().steps.at(-1)!.snapshot;
+    const g = buildGraph(snap);
+    const legacy = g.nodes.find((n) => n.kind === 'legacy')!;
+    expect(legacy).toMatchObject({ state: 'abandoned', root: true, title: 'cgroup attachment', subtitle: 'BPF_PROG_ATTACH by loader (pid 100)' });
+    const progKey = ids(g, 'prog')[0]!;
+    expect(retainersOf(g, progKey).roots).toEqual([legacy.id]);
+    expect(edge(g, 'attach')).toEqual([`${legacy.id} -attached to-> cgroup:/sys/fs/cgroup/test:BPF_CGROUP_INET_EGRESS`]);
+    expect(g.byId.get('cgroup:/sys/fs/cgroup/test:BPF_CGROUP_INET_EGRESS')).toMatchObject({ title: 'inet_egress', subtitle: 'cgroup /sys/fs/cgroup/test' });
+    const ex = explain(snap, progKey, g);
+    expect(ex.heldBy).toEqual(['a cgroup attachment (BPF_PROG_ATTACH by loader (pid 100)), abandoned']);
+    expect(ex.toFree).toEqual(['detach the cgroup attachment (BPF_PROG_DETACH, or bpftool cgroup detach)']);
+    expect(explain(snap, legacy.id).summary).toMatch(/^An abandoned legacy attachment/);
+  });
+});

@@ -138,24 +138,56 @@ function fsSource(name: 'bpffs' | 'cgroupfs'): GraphSource {
           });
           if (e.obj) b.edge(pinId(e.path), e.obj, 'pin', 'pins', true);
         }
-        if (b.has(dirId(parent))) b.edge(dirId(parent), e.kind === 'dir' ? dirId(e.path) : pinId(e.path), 'contains', '', false);
+        // A pin hangs off its directory; directories in directories are the BPF FS panel's
+        // tree, not drawn (they would loop back within one column).
+        if (e.kind === 'pin' && b.has(dirId(parent))) b.edge(dirId(parent), pinId(e.path), 'contains', '', false);
       }
     },
   };
+}
+
+/** A cgroup hook is named "PATH:ATTACH_TYPE": show the attach type as the title. */
+function attachTitle(kind: string, name: string): { title: string; subtitle: string } {
+  if (kind === 'cgroup') {
+    const i = name.lastIndexOf(':');
+    return { title: name.slice(i + 1).replace(/^BPF_CGROUP_/, '').toLowerCase(), subtitle: `cgroup ${name.slice(0, i)}` };
+  }
+  return { title: name, subtitle: kind };
 }
 
 const attachPoints: GraphSource = {
   name: 'attachPoints',
   build(b) {
     for (const a of b.snap.attachPoints) {
+      const n = (a.entries ?? a.links).length;
+      const { title, subtitle } = attachTitle(a.kind, a.name);
       b.node({
-        id: a.key, kind: 'attach', subkind: a.kind, title: a.name, subtitle: a.kind,
-        counters: a.links.length === 0 ? 'nothing attached' : `${a.links.length} attached`,
+        id: a.key, kind: 'attach', subkind: a.kind, title, subtitle: `${subtitle}${a.mode && a.mode !== 'none' ? ` · ${a.mode}` : ''}`,
+        counters: n === 0 ? 'nothing attached' : `${n} attached${a.runs && a.runs.length !== n ? ` · ${a.runs.length} run` : ''}`,
         label: `${a.kind} ${a.name}`, state: 'alive', root: false, source: a,
       });
     }
   },
 };
 
+/** Legacy attachments (BPF_PROG_ATTACH to a cgroup, netlink XDP): owned by no fd, they hold
+ * their program until detached, whether or not their attacher still lives. */
+const legacy: GraphSource = {
+  name: 'legacy',
+  build(b) {
+    for (const l of b.snap.legacy ?? []) {
+      const how = l.kind === 'cgroup' ? 'BPF_PROG_ATTACH' : 'netlink XDP';
+      b.node({
+        id: l.key, kind: 'legacy', subkind: l.kind, title: `${l.kind === 'cgroup' ? 'cgroup' : 'XDP'} attachment`,
+        subtitle: `${how} by ${l.attacherComm} (pid ${l.attacherPid})`,
+        counters: l.abandoned ? 'abandoned' : 'owned by no fd',
+        label: `legacy ${l.kind} attachment ${l.key.replace('legacy#', '#')}`, state: l.abandoned ? 'abandoned' : 'alive', root: true, source: l,
+      });
+      b.edge(l.key, l.prog, 'legacy', 'runs', true);
+      b.edge(l.key, l.target, 'attach', 'attached to', false);
+    }
+  },
+};
+
 /** In drawing order: holders before what they hold, so keys appear in a stable order. */
-export const SOURCES: readonly GraphSource[] = [processes, fsSource('bpffs'), fsSource('cgroupfs'), files, links, progs, maps, attachPoints];
+export const SOURCES: readonly GraphSource[] = [processes, fsSource('bpffs'), fsSource('cgroupfs'), files, links, legacy, progs, maps, attachPoints];

@@ -5,13 +5,14 @@
  */
 
 /** Node kinds. New snapshot arrays add kinds (cgroup, netdev, legacy attachment). */
-export type NodeKind = 'process' | 'file' | 'link' | 'prog' | 'map' | 'pin' | 'dir' | 'attach' | (string & {});
+export type NodeKind = 'process' | 'file' | 'link' | 'prog' | 'map' | 'pin' | 'dir' | 'attach' | 'legacy' | (string & {});
 
 export type NodeState =
   | 'alive'
   | 'attached'      // a link on its hook
   | 'detached'      // a link alive but off its hook (BPF_LINK_DETACH, or its target went away)
-  | 'plain-fd';     // a pre-5.7 attachment: an fd, not a bpf_link
+  | 'plain-fd'      // a pre-5.7 attachment: an fd, not a bpf_link
+  | 'abandoned';    // a legacy attachment whose attacher has exited: nobody owns it
 
 export interface FdRow {
   fd: number;

@@ -16,7 +16,7 @@ export interface Section {
   loadTarget?: TargetKind;
   /** How it attaches: raw_tp names its tracepoint at attach time; tracing programs
    * attach to their load-time target; others are not attachable by this panel yet. */
-  attach: 'raw_tp' | 'tracing' | null;
+  attach: 'raw_tp' | 'tracing' | 'cgroup' | 'xdp' | null;
   help: string;
 }
 
@@ -27,7 +27,9 @@ export const SECTIONS: readonly Section[] = [
   { name: 'fexit', progType: 'BPF_PROG_TYPE_TRACING', expectedAttachType: 'BPF_TRACE_FEXIT', loadTarget: 'function', attach: 'tracing', help: 'runs on return from a kernel function' },
   { name: 'fmod_ret', progType: 'BPF_PROG_TYPE_TRACING', expectedAttachType: 'BPF_MODIFY_RETURN', loadTarget: 'function', attach: 'tracing', help: 'may change an error-injectable function’s return' },
   { name: 'lsm', progType: 'BPF_PROG_TYPE_LSM', expectedAttachType: 'BPF_LSM_MAC', loadTarget: 'lsm', attach: 'tracing', help: 'an LSM hook (bpf_lsm_*)' },
-  { name: 'xdp', progType: 'BPF_PROG_TYPE_XDP', attach: null, help: 'XDP: attaches to a network device (not modelled yet)' },
+  { name: 'xdp', progType: 'BPF_PROG_TYPE_XDP', attach: 'xdp', help: 'XDP: runs on a network device’s receive path (link, or legacy netlink)' },
+  { name: 'cgroup_skb/egress', progType: 'BPF_PROG_TYPE_CGROUP_SKB', expectedAttachType: 'BPF_CGROUP_INET_EGRESS', attach: 'cgroup', help: 'cgroup egress: attaches to a cgroup (link, or legacy BPF_PROG_ATTACH)' },
+  { name: 'cgroup_skb/ingress', progType: 'BPF_PROG_TYPE_CGROUP_SKB', expectedAttachType: 'BPF_CGROUP_INET_INGRESS', attach: 'cgroup', help: 'cgroup ingress: attaches to a cgroup (link, or legacy BPF_PROG_ATTACH)' },
   { name: 'socket', progType: 'BPF_PROG_TYPE_SOCKET_FILTER', attach: null, help: 'socket filter: attaches with setsockopt (not modelled)' },
 ];
 

@@ -4,7 +4,7 @@ import { memo } from 'react';
 import type { FlowNode } from './view';
 
 const KIND_LABEL: Record<string, string> = {
-  file: 'open file', link: 'bpf_link', prog: 'program', map: 'map', pin: 'pin', dir: 'directory',
+  file: 'open file', link: 'bpf_link', prog: 'program', map: 'map', pin: 'pin', dir: 'directory', legacy: 'legacy',
 };
 
 function ProcessNodeView({ data }: NodeProps<FlowNode>) {
@@ -42,7 +42,7 @@ function ObjectNodeView({ data }: NodeProps<FlowNode>) {
     <div className={`gn gn-${g.kind}`} style={{ width: data.w, height: data.h }}>
       <Handle type="target" position={Position.Left} isConnectable={false} />
       <div className="gn-head">
-        <span className="gn-kind">{g.subkind ?? KIND_LABEL[g.kind] ?? g.kind}</span>
+        <span className="gn-kind">{KIND_LABEL[g.kind] ?? g.subkind ?? g.kind}</span>
         <b className="gn-title">{g.title}</b>
       </div>
       <div className="gn-sub">{g.subtitle}</div>

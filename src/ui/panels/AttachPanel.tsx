@@ -1,10 +1,14 @@
-/** Attach: pick a program fd and a target and attach it as a link; list the links. */
+/**
+ * Attach: pick a program fd and a target; attach it as a link, or the legacy way where the
+ * kernel has one (cgroups: BPF_PROG_ATTACH; XDP: netlink). Lists links and legacy attachments.
+ */
 import { useState } from 'react';
 import { sectionOf, TRACEPOINT_NAMES } from '../../store/index';
 import { ActionButton } from '../ActionButton';
 import { bpfFds } from '../format';
 import { useChosenPid, useSnapshot } from '../hooks';
 import { usePlayground, useStoreApi } from '../store';
+import { CgroupAttach, XdpAttach } from './AttachTargets';
 import { Choice, ProcessSelect } from './ProcessSelect';
 
 export function AttachPanel() {
@@ -18,46 +22,63 @@ export function AttachPanel() {
   const fd = progs.some((p) => p.fd === progFd) ? progFd : progs[progs.length - 1]?.fd ?? null;
   const prog = snap.progs.find((p) => p.key === progs.find((x) => x.fd === fd)?.target);
   const sec = prog ? sectionOf(prog.type, prog.expectedAttachType) : undefined;
-  const rawTp = !prog || String(prog.type) === 'BPF_PROG_TYPE_RAW_TRACEPOINT' || String(prog.type) === 'BPF_PROG_TYPE_RAW_TRACEPOINT_WRITABLE';
+  const how = sec?.attach ?? (prog ? null : 'raw_tp');
   const links = bpfFds(snap, pid, 'link');
+  const p = pid ?? undefined;
+  const select = (key: string) => store.getState().select(key);
 
   return (
     <div className="panel-body">
       <ProcessSelect snap={snap} pid={pid} onChange={setPid} />
       <fieldset>
-        <legend>Attach a program as a link</legend>
+        <legend>Attach a program</legend>
         <Choice label="Program fd" value={fd === null ? '' : String(fd)} onChange={(v) => setProgFd(Number(v))}
-          options={progs.map((p) => ({ value: String(p.fd), text: `fd ${p.fd}: ${p.text}` }))} />
-        {rawTp ? (
-          <Choice label="Tracepoint" value={tp} options={TRACEPOINT_NAMES} onChange={setTp} />
-        ) : (
-          <p className="hint">{sec?.name ?? 'This program'} attaches to its load-time target: {prog?.attachTarget ?? '?'}.</p>
+          options={progs.map((x) => ({ value: String(x.fd), text: `fd ${x.fd}: ${x.text}` }))} />
+        {how === 'raw_tp' && (
+          <>
+            <Choice label="Tracepoint" value={tp} options={TRACEPOINT_NAMES} onChange={setTp} />
+            <ActionButton id="attach.raw_tracepoint_open" className="primary" args={{ pid: p, prog: fd ?? undefined, tracepoint: tp }} />
+            <p className="hint">BPF_RAW_TRACEPOINT_OPEN makes a bpf_link (5.7+; on 5.6 a plain fd that cannot be pinned).</p>
+          </>
         )}
-        <div className="row">
-          <ActionButton id="attach.raw_tracepoint_open" className="primary"
-            args={{ pid: pid ?? undefined, prog: fd ?? undefined, tracepoint: rawTp ? tp : undefined }} />
-          {!rawTp && prog && (
-            <ActionButton id="attach.link_create" args={{ pid: pid ?? undefined, prog: fd ?? undefined, attach_type: String(prog.expectedAttachType) }} />
-          )}
-        </div>
-        <p className="hint">BPF_RAW_TRACEPOINT_OPEN makes a bpf_link (5.7+; on 5.6 a plain fd). Legacy attach types (cgroup, XDP netlink) arrive with the model’s cgroups and devices.</p>
+        {how === 'tracing' && prog && (
+          <>
+            <p className="hint">{sec?.name} attaches to its load-time target: {prog.attachTarget ?? '?'}.</p>
+            <div className="btnrow">
+              <ActionButton id="attach.raw_tracepoint_open" className="primary" args={{ pid: p, prog: fd ?? undefined }} />
+              <ActionButton id="attach.link_create" args={{ pid: p, prog: fd ?? undefined, attach_type: String(prog.expectedAttachType) }} />
+            </div>
+          </>
+        )}
+        {how === 'cgroup' && prog && <CgroupAttach snap={snap} pid={pid} prog={fd} attachType={String(prog.expectedAttachType)} />}
+        {how === 'xdp' && <XdpAttach snap={snap} pid={pid} prog={fd} />}
+        {how === null && prog && <p className="hint">This program type is not attachable from this panel.</p>}
       </fieldset>
       <h3>Links</h3>
       <ul className="olist" aria-label="Links">
-        {snap.links.map((l) => {
-          const mine = links.filter((x) => x.target === l.key);
-          return (
-            <li key={l.key} className={selected === l.key ? 'is-selected' : undefined}>
-              <button type="button" className="linkish" aria-label={`Select ${l.isLink ? `link ${l.id || l.key}` : `attachment ${l.key}`}`} onClick={() => store.getState().select(l.key)}>
-                <b>{l.isLink ? `link ${l.id || '(no id)'}` : 'attachment fd'}</b>{' '}
-                <span className="muted">{String(l.type).replace('BPF_LINK_TYPE_', '').toLowerCase()} → {l.target} · refcnt {l.refcnt}</span>{' '}
-                <span className={`badge ${l.attached ? 'ok' : 'warn'}`}>{l.attached ? 'attached' : 'detached'}</span>
-              </button>
-              {mine.map((m) => <ActionButton key={m.fd} id="link.detach" args={{ pid: pid ?? undefined, fd: m.fd }}>detach fd {m.fd}</ActionButton>)}
-            </li>
-          );
-        })}
+        {snap.links.map((l) => (
+          <li key={l.key} className={selected === l.key ? 'is-selected' : undefined}>
+            <button type="button" className="linkish" aria-label={`Select ${l.isLink ? `link ${l.id || l.key}` : `attachment ${l.key}`}`} onClick={() => select(l.key)}>
+              <b>{l.isLink ? `link ${l.id || '(no id)'}` : 'attachment fd'}</b>{' '}
+              <span className="muted">{String(l.type).replace('BPF_LINK_TYPE_', '').toLowerCase()} → {l.target} · refcnt {l.refcnt}</span>{' '}
+              <span className={`badge ${l.attached ? 'ok' : 'warn'}`}>{l.attached ? 'attached' : 'detached'}</span>
+            </button>
+            {links.filter((x) => x.target === l.key).map((m) => <ActionButton key={m.fd} id="link.detach" args={{ pid: p, fd: m.fd }}>detach fd {m.fd}</ActionButton>)}
+          </li>
+        ))}
         {snap.links.length === 0 && <li className="muted">No links.</li>}
+      </ul>
+      <h3>Legacy attachments</h3>
+      <ul className="olist" aria-label="Legacy attachments">
+        {(snap.legacy ?? []).map((l) => (
+          <li key={l.key} className={selected === l.key ? 'is-selected' : undefined}>
+            <button type="button" className="linkish" aria-label={`Select legacy ${l.kind} attachment ${l.key.replace('legacy#', '#')}`} onClick={() => select(l.key)}>
+              <b>{l.kind}</b> <span className="muted">→ {l.target} · by {l.attacherComm} (pid {l.attacherPid})</span>{' '}
+              <span className={`badge ${l.abandoned ? 'err' : 'warn'}`}>{l.abandoned ? 'abandoned' : 'no fd owns it'}</span>
+            </button>
+          </li>
+        ))}
+        {(snap.legacy ?? []).length === 0 && <li className="muted">None.</li>}
       </ul>
     </div>
   );

@@ -1,18 +1,32 @@
 /** Events: fire tracepoint: and function: events; the programs that ran flash in the graph. */
 import { useState } from 'react';
+import type { KernelSnapshot } from '../../kernel/index';
 import { FUNCTION_NAMES, TRACEPOINT_NAMES } from '../../store/index';
 import { ActionButton } from '../ActionButton';
 import { useSnapshot } from '../hooks';
 import { usePlayground } from '../store';
 import { Choice } from './ProcessSelect';
 
+const KINDS = ['tracepoint', 'function', 'cgroup', 'xdp'] as const;
+type Kind = (typeof KINDS)[number];
+const CGROUP_TYPES = ['BPF_CGROUP_INET_EGRESS', 'BPF_CGROUP_INET_INGRESS'];
+
+function eventNames(snap: KernelSnapshot, kind: Kind): readonly string[] {
+  switch (kind) {
+    case 'tracepoint': return TRACEPOINT_NAMES;
+    case 'function': return FUNCTION_NAMES;
+    case 'cgroup': return snap.cgroupfs.filter((e) => e.kind === 'dir').flatMap((e) => CGROUP_TYPES.map((t) => `${e.path}:${t}`));
+    case 'xdp': return (snap.netdevs ?? []).map((d) => d.name);
+  }
+}
+
 export function EventsPanel() {
   const snap = useSnapshot();
   const step = usePlayground((s) => s.steps[s.cursor]!);
-  const [kind, setKind] = useState<'tracepoint' | 'function'>('tracepoint');
+  const [kind, setKind] = useState<Kind>('tracepoint');
   const [name, setName] = useState('sys_enter');
-  const names = kind === 'tracepoint' ? TRACEPOINT_NAMES : FUNCTION_NAMES;
-  const chosen = names.includes(name) ? name : names[0]!;
+  const names = eventNames(snap, kind);
+  const chosen = names.includes(name) ? name : names[0] ?? '';
   const fired = step.command?.call.call === 'trigger' ? step.command.call.event : null;
   const ranNames = step.result.ran.map((id) => snap.progs.find((p) => p.id === id)?.name || `prog ${id}`);
 
@@ -22,18 +36,18 @@ export function EventsPanel() {
       <ul className="olist" aria-label="Attach points">
         {snap.attachPoints.map((a) => (
           <li key={a.key}>
-            <ActionButton id="event.fire" args={{ event: a.key }}>fire {a.key}</ActionButton>{' '}
-            <span className="muted">{a.links.length} attached</span>
+            <ActionButton id="event.fire" args={{ event: a.key }} className="clip">fire {a.key}</ActionButton>{' '}
+            <span className="muted">{(a.entries ?? a.links).length} attached</span>
           </li>
         ))}
         {snap.attachPoints.length === 0 && <li className="muted">Nothing is attached anywhere.</li>}
       </ul>
       <fieldset>
         <legend>Fire an event</legend>
-        <Choice label="Event kind" value={kind} options={['tracepoint', 'function']} onChange={(v) => setKind(v as 'tracepoint' | 'function')} />
+        <Choice label="Event kind" value={kind} options={KINDS} onChange={(v) => setKind(v as Kind)} />
         <Choice label="Event name" value={chosen} options={names} onChange={setName} />
         <ActionButton id="event.fire" className="primary" args={{ event: `${kind}:${chosen}` }} />
-        <p className="hint">cgroup: and xdp: events arrive with the model’s cgroups and devices.</p>
+        <p className="hint">A cgroup event runs the cgroup’s effective programs (its own and inherited); xdp: a packet arriving on the device.</p>
       </fieldset>
       {fired && (
         <p className="status" data-testid="ran" aria-live="polite">

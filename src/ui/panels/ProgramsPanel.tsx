@@ -33,7 +33,7 @@ export function ProgramsPanel() {
       <ProcessSelect snap={snap} pid={pid} onChange={setPid} />
       <fieldset>
         <legend>Load a program</legend>
-        <Choice label="Section" value={section} options={SECTIONS.map((s) => ({ value: s.name, text: `SEC("${s.name}/…") — ${s.progType.replace('BPF_PROG_TYPE_', '')}` }))} onChange={setSection} />
+        <Choice label="Section" value={section} options={SECTIONS.map((s) => ({ value: s.name, text: `${s.name} — ${s.progType.replace('BPF_PROG_TYPE_', '').toLowerCase()}` }))} onChange={setSection} />
         {targets.length > 0 && <Choice label="Target" value={chosenTarget} options={targets} onChange={setTarget} />}
         <TextField label="Program name" value={name} onChange={setName} />
         <div className="field" role="group" aria-labelledby={mapsId}>
