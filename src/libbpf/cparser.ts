@@ -72,11 +72,19 @@ export class CParser {
 
   peek(o = 0): Token | undefined { return this.toks[this.i + o]; }
   at(text: string, o = 0): boolean { return this.toks[this.i + o]?.text === text; }
-  last(): Token { return this.toks[Math.min(this.i, this.toks.length - 1)] ?? { kind: 'punct', text: '', line: 1, col: 1, pos: 0 }; }
+  last(): Token { return this.toks[Math.min(this.i, this.toks.length - 1)] ?? { kind: 'punct', text: '', line: 1, col: 1, pos: 0, len: 0 }; }
 
   error(why: string, t: Token | undefined = this.peek()): never {
     const at = t ?? this.toks[this.toks.length - 1];
     throw new SourceError(at?.line ?? 1, at?.col ?? 1, why);
+  }
+
+  /** clang's "expected ';' after ..." points just past the previous token. */
+  expectAfterPrev(text: string, why: string): void {
+    if (this.at(text)) { this.i++; return; }
+    const prev = this.toks[this.i - 1];
+    if (!prev) this.error(why);
+    throw new SourceError(prev.line, prev.col + prev.len, why);
   }
 
   expect(text: string, why?: string): Token {

@@ -14,6 +14,8 @@ export interface Token {
   col: number;
   /** Offset in the source of the token's first character. */
   pos: number;
+  /** Length of the token in the source. */
+  len: number;
 }
 
 export interface Lexed {
@@ -95,12 +97,12 @@ export function lex(src: string): Lexed {
     const tcol = col(i);
     if (/[A-Za-z_]/.test(c)) {
       while (i < n && /\w/.test(src[i]!)) i++;
-      tokens.push({ kind: 'ident', text: src.slice(start, i), line, col: tcol, pos: start });
+      tokens.push({ kind: 'ident', text: src.slice(start, i), line, col: tcol, pos: start, len: i - start });
       continue;
     }
     if (/[0-9]/.test(c) || (c === '.' && /[0-9]/.test(src[i + 1] ?? ''))) {
       while (i < n && /[\w.]/.test(src[i]!)) i++;
-      tokens.push({ kind: 'number', text: src.slice(start, i), line, col: tcol, pos: start });
+      tokens.push({ kind: 'number', text: src.slice(start, i), line, col: tcol, pos: start, len: i - start });
       continue;
     }
     if (c === '"' || c === "'") {
@@ -114,13 +116,13 @@ export function lex(src: string): Lexed {
       }
       if (i >= n) throw new SourceError(line, tcol, `missing terminating ${c} character`);
       i++;
-      tokens.push({ kind: c === '"' ? 'string' : 'char', text: decodeEscapes(raw), line, col: tcol, pos: start });
+      tokens.push({ kind: c === '"' ? 'string' : 'char', text: decodeEscapes(raw), line, col: tcol, pos: start, len: i - start });
       continue;
     }
     const p = PUNCTS.find((s) => src.startsWith(s, i));
     const text = p ?? c;
     i += text.length;
-    tokens.push({ kind: 'punct', text, line, col: tcol, pos: start });
+    tokens.push({ kind: 'punct', text, line, col: tcol, pos: start, len: text.length });
   }
   return { tokens, defines };
 }

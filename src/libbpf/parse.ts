@@ -96,13 +96,16 @@ function analyzeBody(body: Token[]): Pick<ParsedFunc, 'refs' | 'uses' | 'strings
   return { refs, uses, strings };
 }
 
-/** Initializer tokens up to a top-level `,` or `;`. */
+/** Initializer tokens up to a top-level `,` or `;` (or, when the `;` is missing, up to a
+ * new line that starts a declaration). */
 function initializer(p: CParser): Token[] {
   const out: Token[] = [];
   let depth = 0;
   while (p.i < p.toks.length) {
     const t = p.peek()!;
     if (depth === 0 && (t.text === ',' || t.text === ';')) break;
+    const prev = out[out.length - 1];
+    if (depth === 0 && prev && t.line > prev.line && p.isTypeStart(t) && !p.typedefs.has(prev.text)) break;
     if (t.text === '(' || t.text === '{' || t.text === '[') depth++;
     if (t.text === ')' || t.text === '}' || t.text === ']') depth--;
     out.push(t);
@@ -184,7 +187,7 @@ function parseDeclaration(p: CParser, items: Item[]): void {
       } });
     }
     if (p.at(',')) { p.i++; continue; }
-    p.expect(';', `expected ';' after top level declarator`);
+    p.expectAfterPrev(';', `expected ';' after top level declarator`);
     return;
   }
 }
