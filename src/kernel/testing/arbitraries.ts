@@ -517,13 +517,19 @@ export function resolveIntents(intents: readonly (Intent | undefined)[], version
           const ids = [...table.values()].map((o) => o.id).filter((id) => id > 0);
           return ids.length ? ids[pick % ids.length]! : fallback;
         },
+        // (from the internals: a whole snapshot per intent would cost more than the call)
         pin: (pick, fallback) => {
-          const pins = kernel.snapshot().bpffs.filter((e) => e.kind === 'pin');
-          return pins.length ? pins[pick % pins.length]!.path : fallback;
+          const pins = [...k.vfs.walkFs(k.vfs.bpffs)].filter((i) => i.kind === 'pin');
+          return pins.length ? k.vfs.pathOf(pins[pick % pins.length]!) : fallback;
         },
         event: (pick, fallback) => {
-          const points = kernel.snapshot().attachPoints;
-          return points.length ? points[pick % points.length]!.key : fallback;
+          const points = [
+            ...[...k.tracepoints.keys()].map((t) => `tracepoint:${t}`),
+            ...[...k.trampolines.keys()].map((f) => `function:${f}`),
+            ...[...k.cgroups.values()].flatMap((cg) => [...cg.progs.keys()].map((a) => `cgroup:${k.vfs.pathOf(cg.inode)}:${BPF_ATTACH_TYPE[a]}`)),
+            ...[...k.netdevs.values()].filter((d) => d.xdp.skb || d.xdp.drv).map((d) => `xdp:${d.name}`),
+          ];
+          return points.length ? points[pick % points.length]! : fallback;
         },
       };
       call = provider ?? it.make(ctx);

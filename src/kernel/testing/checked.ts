@@ -50,9 +50,25 @@ function expectedRun(snap: KernelSnapshot, event: unknown): number[] | null {
   return ap.runs.map((pk) => ids.get(pk) ?? -1);
 }
 
+/** Deep equality of JSON-like values (what a snapshot holds). */
+function same(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!same(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  for (const key of ka) if (!same((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key])) return false;
+  return true;
+}
+
 /** Where two snapshots first differ (top-level section and entry), or null if equal. */
 export function snapshotDiff(a: KernelSnapshot, b: KernelSnapshot): string | null {
-  if (a === b) return null;
+  if (same(a, b)) return null;
   for (const key of Object.keys(a) as (keyof KernelSnapshot)[]) {
     const x = JSON.stringify(a[key]);
     const y = JSON.stringify(b[key]);
@@ -71,12 +87,56 @@ export function snapshotDiff(a: KernelSnapshot, b: KernelSnapshot): string | nul
   return Object.keys(b).length !== Object.keys(a).length ? 'the snapshots have different sections' : null;
 }
 
+/** Calls that may end an attachment owned by no file: detach or replace it, remove its
+ * cgroup or device. Every other call (exit above all) leaves each one where it was. */
+function mayEndLegacy(c: { call?: unknown; cmd?: unknown }): boolean {
+  return c.call === 'netlinkXdpAttach' || c.call === 'rmdir' || c.call === 'netlinkLinkDel'
+    || (c.call === 'bpf' && (c.cmd === 'BPF_PROG_ATTACH' || c.cmd === 'BPF_PROG_DETACH'));
+}
+
+/**
+ * What the snapshot must say about attachments: each one owned by no file is on exactly
+ * one attach point (its own target), and abandoned exactly when its attacher is gone; a
+ * link is on exactly one attach point (its target) while attached, and on none once
+ * detached (defunct).
+ */
+export function attachmentProblems(snap: KernelSnapshot): string[] {
+  const problems: string[] = [];
+  const pids = new Set(snap.processes.map((p) => p.pid));
+  const where = new Map<string, string[]>();
+  for (const ap of snap.attachPoints) for (const e of ap.entries) where.set(e, [...(where.get(e) ?? []), ap.key]);
+  for (const a of snap.legacy) {
+    const at = where.get(a.key) ?? [];
+    if (at.length !== 1 || at[0] !== a.target) problems.push(`${a.key} (target ${a.target}) is listed at [${at.join(', ')}]`);
+    if (a.abandoned !== !pids.has(a.attacherPid)) problems.push(`${a.key}: abandoned ${a.abandoned}, but its attacher pid ${a.attacherPid} is ${pids.has(a.attacherPid) ? 'alive' : 'gone'}`);
+  }
+  for (const l of snap.links) {
+    const at = where.get(l.key) ?? [];
+    if (l.attached ? at.length !== 1 : at.length !== 0) problems.push(`${l.key}: attached ${l.attached}, listed at [${at.join(', ')}]`);
+    if (l.attached && at.length === 1 && at[0] !== l.target) problems.push(`${l.key}: its target is ${l.target}, but it is listed at ${at[0]}`);
+  }
+  return problems;
+}
+
 /** Check one applied call against the state before it; returns the problems found. */
 export function checkStep(kernel: Kernel, call: KernelCall, before: KernelSnapshot, r: ApplyResult, logOn = true): string[] {
   const problems: string[] = [];
   if (!Number.isInteger(r.ret)) problems.push(`ret is not an integer: ${String(r.ret)}`);
   problems.push(...checkInvariants(kernel));
-  const c = call as { call?: unknown; pid?: unknown; event?: unknown };
+  const c = call as { call?: unknown; pid?: unknown; event?: unknown; cmd?: unknown };
+  const after = kernel.snapshot();
+  problems.push(...attachmentProblems(after));
+  if (!mayEndLegacy(c)) {
+    const now = new Set(after.legacy.map((a) => a.key));
+    const gone = before.legacy.filter((a) => !now.has(a.key)).map((a) => a.key);
+    if (gone.length) problems.push(`${String(c.call)} ended attachments owned by no file: ${gone.join(', ')}`);
+  }
+  if (c.call === 'exit' && r.ret === 0 && logOn) {
+    // the log says, at the exit, which attachments of the process are now abandoned
+    const mine = after.legacy.filter((a) => a.attacherPid === c.pid).length;
+    const said = r.events.filter((e) => e.fn === 'do_exit' && e.kind === 'note' && /abandoned/.test(e.text)).length;
+    if (said !== mine) problems.push(`exit of pid ${String(c.pid)} left ${mine} abandoned attachment(s), the log says ${said}`);
+  }
   if (r.ret < 0) {
     const diff = snapshotDiff(before, kernel.snapshot());
     if (diff) problems.push(`failed call (ret ${r.ret}) changed the state: ${diff}`);
