@@ -50,9 +50,25 @@ function expectedRun(snap: KernelSnapshot, event: unknown): number[] | null {
   return ap.runs.map((pk) => ids.get(pk) ?? -1);
 }
 
+/** Deep equality of JSON-like values (what a snapshot holds). */
+function same(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!same(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  for (const key of ka) if (!same((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key])) return false;
+  return true;
+}
+
 /** Where two snapshots first differ (top-level section and entry), or null if equal. */
 export function snapshotDiff(a: KernelSnapshot, b: KernelSnapshot): string | null {
-  if (a === b) return null;
+  if (same(a, b)) return null;
   for (const key of Object.keys(a) as (keyof KernelSnapshot)[]) {
     const x = JSON.stringify(a[key]);
     const y = JSON.stringify(b[key]);
