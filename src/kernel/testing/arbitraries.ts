@@ -311,7 +311,8 @@ function intentArb(version: number, garbage: number, families: readonly Family[]
         const prog = (pick: number): unknown => ctx.fd({ want: t.any ? 'prog' : `${t.kind}-prog`, pick });
         return attrOf({ link_fd: link, new_prog_fd: prog(t.prog), ...(t.old !== undefined ? { flags: ['BPF_F_REPLACE'], old_prog_fd: prog(t.old) } : {}) });
       }, (t) => (t.any ? ['link', 'prog'] : [`${t.kind}-link`, `${t.kind}-prog`])),
-      bpf('BPF_LINK_DETACH', fdRef('link'), (l, ctx) => ({ link_fd: ctx.fd(l) }), () => ['link']),
+      bpf('BPF_LINK_DETACH', fc.record({ kind: fc.constantFrom('cgroup', 'xdp') as fc.Arbitrary<'cgroup' | 'xdp'>, any: fc.boolean(), link: fc.nat(7) }),
+        (t, ctx) => ({ link_fd: ctx.fd({ want: t.any ? 'link' : `${t.kind}-link`, pick: t.link }) }), (t) => [t.any ? 'link' : `${t.kind}-link`]),
     ), has('cgroup') || has('xdp') ? 3 : 1),
     w(bpf('BPF_OBJ_PIN', fc.record({ path: pinPathArb, fd: fdRef('bpf') }), (t, ctx) => ({ pathname: t.path, bpf_fd: ctx.fd(t.fd) }), () => ['bpf']), 7),
     w(bpf('BPF_OBJ_GET', fc.record({
@@ -369,6 +370,11 @@ function intentArb(version: number, garbage: number, families: readonly Family[]
             replace_bpf_fd: flags?.includes('BPF_F_REPLACE') ? ctx.fd(t.replace) : undefined,
           });
         }, () => ['cgroup-prog', 'cgroup-dir']), 5),
+      // a cgroup link of a cgroup program (BPF_LINK_CREATE above mostly picks other programs)
+      w(bpf('BPF_LINK_CREATE', fc.record({ dir: fdRef('cgroup-dir'), prog: fdRef('cgroup-prog'), flags: linkCgroupFlagsArb }), (t, ctx) => {
+        const fd = ctx.fd(t.prog);
+        return attrOf({ prog_fd: fd, target_fd: ctx.fd(t.dir), attach_type: autoAttachType(ctx.progAt(fd)), flags: t.flags });
+      }, () => ['cgroup-prog', 'cgroup-dir']), 2),
       w(bpf('BPF_PROG_DETACH', fc.record({ dir: fdRef('cgroup-dir'), prog: fdRef('cgroup-prog'), at: fc.oneof(w(fc.constant('auto'), 8), w(fc.constantFrom<string>(...CGROUP_ATTACH_TYPES), 2)) }),
         (t, ctx) => {
           const fd = ctx.fd(t.prog);
@@ -388,6 +394,8 @@ function intentArb(version: number, garbage: number, families: readonly Family[]
           if (flags?.includes('XDP_FLAGS_REPLACE')) c.expected_fd = ctx.fd(t.exp);
           return raw(c);
         }, ['xdp-prog']), 4),
+      w(bpf('BPF_LINK_CREATE', fc.record({ prog: fdRef('xdp-prog'), ifindex: ifindexArb, flags: xdpFlagsArb }),
+        (t, ctx) => attrOf({ prog_fd: ctx.fd(t.prog), target_ifindex: t.ifindex, attach_type: 'BPF_XDP', flags: t.flags }), () => ['xdp-prog']), 1),
       w(proc(fc.constantFrom<[unknown, unknown]>(['v0', 'v1'], ['v0', 'v1'], ['v0', 'v0'], ['eth0', 'x'], ['', 'y']),
         ([name, peer], ctx) => raw({ call: 'netlinkVethAdd', pid: ctx.pid, name, peer })), 1),
       w(proc(fc.constantFrom<unknown>('v0', 'v1', 'v0', 'lo', 'nope'), (name, ctx) => raw({ call: 'netlinkLinkDel', pid: ctx.pid, name })), 1),
