@@ -66,6 +66,10 @@ export function bpfMapCreate(k: KernelState, p: Process, attr: BpfAttr): number 
   const key = u32(attr, 'key_size');
   const value = u32(attr, 'value_size');
   const max = u32(attr, 'max_entries');
+  // ringbuf_map_alloc: the only flag a ring buffer takes is BPF_F_NUMA_NODE (6.18 refuses
+  // BPF_F_RDONLY there); checked before its sizes
+  if ((typeName === 'BPF_MAP_TYPE_RINGBUF' || typeName === 'BPF_MAP_TYPE_USER_RINGBUF') && flags & ~FLAG_VALUES.BPF_F_NUMA_NODE)
+    fail(Errno.EINVAL, 'ringbuf_map_alloc', `map_flags 0x${flags.toString(16)}: a ring buffer takes only BPF_F_NUMA_NODE`);
   const bad = checkSizes(typeName, key, value, max);
   if (bad) fail(Errno.EINVAL, 'map_alloc_check', bad);
   const name = objName(attr, 'map_name');

@@ -30,6 +30,15 @@ const REGRESSIONS: Regression[] = [
     ],
     expect: { step: 3, ret: -Errno.EPERM },
   },
+  {
+    bug: 'a ring buffer took BPF_F_RDONLY (ringbuf_map_alloc takes only BPF_F_NUMA_NODE: EINVAL); found by a random differential run against 6.18',
+    version: '6.18',
+    calls: [
+      { call: 'spawn', comm: 'loader' },
+      { call: 'bpf', pid: 100, cmd: 'BPF_MAP_CREATE', attr: { map_type: 'BPF_MAP_TYPE_RINGBUF', key_size: 0, value_size: 0, max_entries: 4096, map_flags: ['BPF_F_RDONLY'] } },
+    ],
+    expect: { step: 1, ret: -Errno.EINVAL },
+  },
 ];
 
 describe('regressions found by the property tests', () => {
