@@ -53,7 +53,7 @@ export function fget(p: Process, fd: unknown): OpenFile | undefined {
 function trimFds(p: Process): void {
   let n = p.fds.length;
   while (n > 0 && !p.fds[n - 1]) n--;
-  p.fds.length = n;
+  if (n !== p.fds.length) p.fds.length = n; // setting length is slow even when it does not change
 }
 
 export function sysSpawn(k: KernelState, comm: unknown): number {

@@ -46,7 +46,7 @@ export function sysBpf(k: KernelState, pid: unknown, cmdArg: unknown, attr: unkn
   // __sys_bpf copies the attr in (EFAULT) before it looks at the command (EINVAL).
   if (typeof attr !== 'object' || attr === null || Array.isArray(attr))
     fail(Errno.EFAULT, 'copy_from_bpfptr', 'attr must be an object');
-  const cmd = (typeof cmdArg === 'number' ? BPF_CMD[cmdArg] : BPF_CMD.find((c) => c === cmdArg)) as BpfCmd | undefined;
+  const cmd = (typeof cmdArg === 'number' ? BPF_CMD[cmdArg] : BPF_CMD[BPF_CMD.indexOf(cmdArg as BpfCmd)]) as BpfCmd | undefined;
   if (!cmd) fail(Errno.EINVAL, '__sys_bpf', `unknown bpf() command ${show(cmdArg)}`);
   const since = BPF_CMD_SINCE[cmd];
   if (since && !k.since(since))
