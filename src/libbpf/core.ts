@@ -27,9 +27,23 @@ export function errstr(err: number): string {
 
 export { Errno };
 
+/** Where in the source a problem is: for an editor to underline. Not printed by libbpf. */
+export interface Diagnostic {
+  file: string;
+  line: number;
+  col: number;
+  severity: 'error' | 'warning';
+  message: string;
+}
+
 export class LibbpfCore {
   /** errno as libbpf 1.0 leaves it: positive, set by every failing call. */
   errno = 0;
+  /** Problems of the sources opened so far, with their place (compiler errors, sections libbpf
+   * does not know, definitions it refuses, programs or maps that failed to load). */
+  readonly diagnostics: Diagnostic[] = [];
+  /** The last WARN message, for a diagnostic that repeats it. */
+  lastWarn = '';
   /** Lines libbpf's default print callback wrote to stderr (WARN and INFO). */
   readonly stderr: string[] = [];
   private printFn: PrintFn | null;
@@ -46,7 +60,9 @@ export class LibbpfCore {
 
   /** Print through the callback; `raw` lines (the compiler's diagnostics) get no prefix. */
   pr(level: PrintLevel, msg: string, raw = false): void {
-    this.printFn?.(level, raw || msg.startsWith('libbpf: ') ? msg : `libbpf: ${msg}`);
+    const line = raw || msg.startsWith('libbpf: ') ? msg : `libbpf: ${msg}`;
+    if (level === 'warn') this.lastWarn = line;
+    this.printFn?.(level, line);
   }
   warn(msg: string): void { this.pr('warn', msg); }
   info(msg: string): void { this.pr('info', msg); }

@@ -14,7 +14,7 @@ import { objectPinMaps, objectPinPrograms, objectUnpinPrograms, programPin, prog
 
 export type { BpfMap, BpfProgram } from './object';
 export { BpfLink } from './link';
-export type { PrintFn, PrintLevel } from './core';
+export type { Diagnostic, PrintFn, PrintLevel } from './core';
 export { errstr } from './core';
 export { SECTION_DEFS, findSecDef, progTypeByName, type SecDef } from './sections';
 export { attachTypeStr, linkTypeStr, mapTypeStr, progTypeStr } from './names';
@@ -55,7 +55,7 @@ export class Libbpf extends LibbpfCore {
   bpf_object__open_mem(source: string, name?: string, opts: OpenMemOptions = {}): BpfObject | null {
     if (typeof source !== 'string' || source.length === 0) return this.errPtr(-22);
     const path = name ?? `${(0x55d0c1a0 + source.length * 16).toString(16)}-${source.length.toString(16)}`;
-    const file = name ?? 'source.bpf.c';
+    const sourceName = (name ?? 'source.bpf.c').replace(/\.o$/, '.c');
     try {
       const parsed = parseSource(source);
       const info: string[] = [];
@@ -65,14 +65,21 @@ export class Libbpf extends LibbpfCore {
       for (const m of info) {
         if (m.includes('unrecognized ELF section')) this.debug(m); else this.info(m);
       }
+      for (const p of data.programs) {
+        if (!p.secDef) this.diagnostics.push({ file: sourceName, line: p.line, col: p.col, severity: 'warning',
+          message: `SEC("${p.secName}"): libbpf has no such section name; program '${p.name}' will fail to load` });
+      }
+      data.sourceName = sourceName;
       return new BpfObject(data);
     } catch (e) {
       if (e instanceof SourceError) {
-        this.pr('warn', `${file.replace(/\.o$/, '.c')}:${e.line}:${e.col}: error: ${e.why}`, true);
+        this.pr('warn', `${sourceName}:${e.line}:${e.col}: error: ${e.why}`, true);
+        this.diagnostics.push({ file: sourceName, line: e.line, col: e.col, severity: 'error', message: e.why });
         return this.errPtr(-22);
       }
       if (e instanceof OpenError) {
         for (const m of e.messages) this.warn(m);
+        if (e.line) this.diagnostics.push({ file: sourceName, line: e.line, col: e.col, severity: 'error', message: e.messages.join('\n').replace(/^libbpf: /gm, '') });
         return this.errPtr(-e.errno);
       }
       throw e;

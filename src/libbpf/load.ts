@@ -126,6 +126,7 @@ function createMaps(c: LibbpfCore, obj: BpfObjectData): number {
     }
     if (err) {
       c.warn(`map '${m.name}': failed to create: ${errstr(err)}`);
+      if (m.line) c.diagnostics.push({ file: obj.sourceName ?? '', line: m.line, col: m.col, severity: 'error', message: c.lastWarn.replace(/^libbpf: /, '') });
       for (let j = 0; j <= i; j++) { const o = obj.maps[j]!; if (o.fd >= 0) { c.close(o.fd); o.fd = -1; } }
       return err;
     }
@@ -220,7 +221,12 @@ export function objectLoad(c: LibbpfCore, obj: BpfObjectData): number {
   for (const prog of obj.programs) {
     if (!prog.autoload) { c.debug(`prog '${prog.name}': skipped loading`); continue; }
     err = loadProg(c, obj, prog);
-    if (err) { c.warn(`prog '${prog.name}': failed to load: ${errstr(err)}`); break; }
+    if (err) {
+      const why = c.lastWarn.replace(/^libbpf: /, '');
+      c.warn(`prog '${prog.name}': failed to load: ${errstr(err)}`);
+      c.diagnostics.push({ file: obj.sourceName ?? '', line: prog.line, col: prog.col, severity: 'error', message: why });
+      break;
+    }
   }
   obj.state = 'loaded';
   if (err) {

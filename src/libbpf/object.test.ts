@@ -142,6 +142,25 @@ describe('bpf_object__open_mem: errors', () => {
   });
 });
 
+describe('diagnostics: where in the source libbpf\'s complaints point', () => {
+  it('an unknown section is a warning at open and an error at load, at the function', () => {
+    const k = createKernel();
+    const lib = createLibbpf(k, k.spawn('loader'));
+    const obj = lib.bpf_object__open_mem('int x;\nSEC("xdp_foo")\nint handler(void *c) { return 2; }', 'u.bpf.o')!;
+    expect(lib.diagnostics).toEqual([{ file: 'u.bpf.c', line: 3, col: 5, severity: 'warning',
+      message: 'SEC("xdp_foo"): libbpf has no such section name; program \'handler\' will fail to load' }]);
+    lib.bpf_object__load(obj);
+    expect(lib.diagnostics[1]).toEqual({ file: 'u.bpf.c', line: 3, col: 5, severity: 'error',
+      message: "prog 'handler': missing BPF prog type, check ELF section name 'xdp_foo'" });
+  });
+  it('map definitions libbpf refuses point at the map; C errors at the token', () => {
+    const a = open('\nstruct { __uint(max_entries, 1); } counts SEC(".maps");', 'm.bpf.o');
+    expect(a.lib.diagnostics).toEqual([{ file: 'm.bpf.c', line: 2, col: 36, severity: 'error', message: "map 'counts': map type isn't specified." }]);
+    const b = open('int a = ;', 'c.bpf.o');
+    expect(b.lib.diagnostics).toEqual([{ file: 'c.bpf.c', line: 1, col: 9, severity: 'error', message: 'expected expression' }]);
+  });
+});
+
 describe('bpf_object__load', () => {
   it('an unknown section fails at load, before any syscall, as libbpf 1.7 says it', () => {
     const k = createKernel();

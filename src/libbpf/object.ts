@@ -65,11 +65,13 @@ export interface BpfObjectData {
   programs: BpfProgram[];
   maps: BpfMap[];
   state: 'open' | 'loaded';
+  /** The source file diagnostics point into (`name.bpf.c`). */
+  sourceName?: string;
 }
 
 /** An open failure: libbpf's messages and the errno (positive). */
 export class OpenError {
-  constructor(readonly errno: number, readonly messages: string[]) {}
+  constructor(readonly errno: number, readonly messages: string[], readonly line = 0, readonly col = 0) {}
 }
 
 const pt = (name: string): number => (uapi.BPF_PROG_TYPE as readonly string[]).indexOf(name);
@@ -97,7 +99,7 @@ function btfMap(v: ParsedVar, strict: boolean, pinRoot: string): BpfMap {
   const name = v.name;
   const m = newMap(name, name.slice(0, 15), name, 'user', v.loc.line, v.loc.col);
   const fields: MapField[] = v.type.mapFields ?? [];
-  const warn = (msg: string, errno = EINVAL): never => { throw new OpenError(errno, [`libbpf: map '${name}': ${msg}`]); };
+  const warn = (msg: string, errno = EINVAL): never => { throw new OpenError(errno, [`libbpf: map '${name}': ${msg}`], v.loc.line, v.loc.col); };
   if (v.isStatic) warn('unsupported map linkage static.', EOPNOTSUPP);
   if (!v.type.mapFields) warn('unexpected def kind var.');
   let key = 0;
@@ -179,7 +181,7 @@ export function collectObject(src: ParsedSource, opts: OpenOptions, info: string
   }
   for (const it of src.items) {
     if (it.kind === 'var' && it.v.sec === 'license') license = (it.v.initString ?? '').slice(0, 63);
-    if (it.kind === 'var' && it.v.sec === 'maps') throw new OpenError(EOPNOTSUPP, [`libbpf: elf: legacy map definitions in 'maps' section are not supported by libbpf v1.0+`]);
+    if (it.kind === 'var' && it.v.sec === 'maps') throw new OpenError(EOPNOTSUPP, [`libbpf: elf: legacy map definitions in 'maps' section are not supported by libbpf v1.0+`], it.v.loc.line, it.v.loc.col);
   }
   // Data sections, in the order of their first variable (ELF section order).
   const sections = new Map<string, { items: Placed[]; size: number }>();
@@ -230,7 +232,7 @@ function program(f: ParsedFunc, funcs: Map<string, ParsedFunc>, byVar: Map<strin
   let secName = f.sec!;
   const autoload = !secName.startsWith('?');
   if (!autoload) secName = secName.slice(1);
-  if (f.isStatic) throw new OpenError(EOPNOTSUPP, [`libbpf: sec '${f.sec}': program '${f.name}' is static and not supported`]);
+  if (f.isStatic) throw new OpenError(EOPNOTSUPP, [`libbpf: sec '${f.sec}': program '${f.name}' is static and not supported`], f.loc.line, f.loc.col);
   const def = findSecDef(secName);
   if (!def) info.push(`libbpf: prog '${f.name}': unrecognized ELF section name '${secName}'`);
   const u = def ? secDefUapi(def) : null;
