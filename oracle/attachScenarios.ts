@@ -323,6 +323,7 @@ function xdp(): KernelCall[] {
   s.xdp(1, 'P').trigger('xdp:lo').xdp(1, 'P', ['XDP_FLAGS_DRV_MODE']).xdp(1, -1);
   s.xdp(2, 'P', ['XDP_FLAGS_HW_MODE']);
   // programs
+  s.xdp(2, 8); // the lowest free fd: -EBADF (the oracle's netlink socket must not be there)
   s.xdp(2, 'D').xdp(2, 'T').xdp(2, 'A').xdp(2, 99).xdp(9, 'P').xdp(0, 'P').xdp(9, 'P', 1 << 6).xdp(2, 99, 1 << 6);
   // links
   s.xdpLink('L', 'P', 2).trigger('xdp:eth0').info('L');

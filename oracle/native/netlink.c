@@ -7,6 +7,7 @@
  *   nl del <hexname>                                        RTM_DELLINK by name */
 #include "oracle.h"
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/if_link.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
@@ -39,7 +40,12 @@ static void put_ifinfo(struct nlmsghdr *nh, int ifindex, unsigned flags) {
 
 /* Sends one request and returns the kernel's answer: 0 or -errno. */
 static int talk(struct nlmsghdr *nh) {
-  int s = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+  /* The socket goes to a high fd, away from the modelled ones: at the lowest free fd it
+   * would be what an IFLA_XDP_FD naming a closed fd finds (-EINVAL instead of -EBADF). */
+  int s0 = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+  if (s0 < 0) return -errno;
+  int s = fcntl(s0, F_DUPFD_CLOEXEC, 900);
+  close(s0);
   if (s < 0) return -errno;
   nh->nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
   nh->nlmsg_seq = 1;
