@@ -2,8 +2,10 @@
  * Run a call sequence on the model and check, after every call, what must hold whatever
  * the calls were: `apply` does not throw and returns an integer; the invariants hold
  * (invariants.ts); a failed call changes nothing the snapshot shows, and logs its errno;
- * a trigger runs exactly the programs attached to the event, in order; a call that
- * returns a new fd returns the lowest free one.
+ * a trigger runs exactly the programs attached to the event, in order, and counts each run
+ * in run_cnt; a call that returns a new fd returns the lowest free one; GET_NEXT_ID,
+ * GET_FD_BY_ID and GET_INFO agree with the live ids; the log's reference counts agree with
+ * the objects' (LogTracker).
  */
 import type { ApplyResult, KernelCall } from '../call';
 import { Kernel } from '../kernel';
@@ -48,6 +50,91 @@ function expectedRun(snap: KernelSnapshot, event: unknown): number[] | null {
   if (!ap) return typeof event === 'string' && event.startsWith('cgroup:') ? null : [];
   const ids = new Map(snap.progs.map((p) => [p.key, p.id]));
   return ap.runs.map((pk) => ids.get(pk) ?? -1);
+}
+
+type IdKind = 'prog' | 'map' | 'link';
+const NEXT_ID: Record<string, IdKind> = { BPF_PROG_GET_NEXT_ID: 'prog', BPF_MAP_GET_NEXT_ID: 'map', BPF_LINK_GET_NEXT_ID: 'link' };
+const FD_BY_ID: Record<string, [IdKind, string]> = {
+  BPF_PROG_GET_FD_BY_ID: ['prog', 'prog_id'], BPF_MAP_GET_FD_BY_ID: ['map', 'map_id'], BPF_LINK_GET_FD_BY_ID: ['link', 'link_id'],
+};
+
+function idsOf(snap: KernelSnapshot, kind: IdKind): number[] {
+  const list = kind === 'prog' ? snap.progs : kind === 'map' ? snap.maps : snap.links;
+  return list.map((o) => o.id).filter((id) => id > 0);
+}
+
+/** What the bpf() id commands and GET_INFO answered, against the state before the call. */
+function idProblems(call: { cmd?: unknown; pid?: unknown }, attr: Record<string, unknown>, before: KernelSnapshot, after: KernelSnapshot, ret: number): string[] {
+  const problems: string[] = [];
+  const cmd = String(call.cmd);
+  const nextKind = NEXT_ID[cmd];
+  if (nextKind && typeof attr.start_id === 'number' && attr.start_id >= 0 && attr.start_id < 0x7fffffff) {
+    const later = idsOf(before, nextKind).filter((id) => id > (attr.start_id as number));
+    const want = later.length ? Math.min(...later) : undefined;
+    if (ret === 0 && attr.next_id !== want) problems.push(`${cmd} from ${attr.start_id} gave next_id ${String(attr.next_id)}, the live ids say ${String(want)}`);
+    if (ret < 0 && want !== undefined && ret === -2) problems.push(`${cmd} from ${attr.start_id} said ENOENT, but id ${want} is alive`);
+  }
+  const byId = FD_BY_ID[cmd];
+  if (byId && typeof attr[byId[1]] === 'number') {
+    const id = attr[byId[1]] as number;
+    const alive = idsOf(before, byId[0]).includes(id);
+    if (ret >= 0 && !alive) problems.push(`${cmd} of id ${id} returned fd ${ret}, but no ${byId[0]} has that id`);
+    if (ret === -2 && alive) problems.push(`${cmd} of id ${id} said ENOENT, but that ${byId[0]} is alive`);
+    if (ret >= 0) {
+      // the new fd refers to the object with that id
+      const file = after.processes.find((p) => p.pid === call.pid)?.fds.find((f) => f.fd === ret)?.file;
+      const target = after.files.find((f) => f.key === file)?.target;
+      const obj = [...after.progs, ...after.maps, ...after.links].find((o) => o.key === target);
+      if (obj?.id !== id) problems.push(`${cmd} of id ${id}: fd ${ret} refers to ${String(target)} (id ${String(obj?.id)})`);
+    }
+  }
+  if (cmd === 'BPF_OBJ_GET_INFO_BY_FD' && ret === 0 && typeof attr.info === 'object' && attr.info !== null && 'id' in attr.info) {
+    const file = before.processes.find((p) => p.pid === call.pid)?.fds.find((f) => f.fd === attr.bpf_fd)?.file;
+    const target = before.files.find((f) => f.key === file)?.target;
+    const obj = [...before.progs, ...before.maps, ...before.links].find((o) => o.key === target);
+    const id = (attr.info as { id?: unknown }).id;
+    if (obj && obj.id !== id) problems.push(`BPF_OBJ_GET_INFO_BY_FD on fd ${String(attr.bpf_fd)} (${obj.key}) says id ${String(id)}, the object's id is ${obj.id}`);
+  }
+  return problems;
+}
+
+/**
+ * Follows the reference counts the log reports ('ref' events): each change is a step of
+ * one from the last value logged for that counter, and at the end of every call the last
+ * value logged for a live object's counter is its value. The log is what the playground
+ * shows a learner: it must not tell a different story from the objects.
+ */
+export class LogTracker {
+  private readonly last = new Map<string, number>();
+
+  check(kernel: Kernel, r: ApplyResult): string[] {
+    const problems: string[] = [];
+    for (const e of r.events) {
+      if (e.kind !== 'ref') continue;
+      const key = `${String(e.obj)} ${String(e.counter)}`;
+      if (typeof e.before !== 'number' || typeof e.after !== 'number') {
+        problems.push(`log: a ref event of ${key} without before/after`);
+        continue;
+      }
+      if (Math.abs(e.after - e.before) !== 1) problems.push(`log: ${key} goes ${e.before} -> ${e.after} in one event (${e.fn})`);
+      const prev = this.last.get(key);
+      if (prev !== undefined && prev !== e.before) problems.push(`log: ${key} was last logged as ${prev}, the next event (${e.fn}) starts from ${e.before}`);
+      this.last.set(key, e.after);
+    }
+    const k = kernel.internals;
+    const cmp = (key: string, value: number): void => {
+      const logged = this.last.get(key);
+      if (logged !== undefined && logged !== value) problems.push(`log: ${key} was last logged as ${logged}, but it is ${value}`);
+    };
+    for (const p of k.progs.values()) cmp(`prog#${p.oid} refcnt`, p.refcnt);
+    for (const m of k.maps.values()) {
+      cmp(`map#${m.oid} refcnt`, m.refcnt);
+      cmp(`map#${m.oid} usercnt`, m.usercnt);
+    }
+    for (const l of k.links.values()) cmp(`link#${l.oid} refcnt`, l.refcnt);
+    for (const f of k.files.values()) cmp(`file#${f.oid} f_count`, f.fCount);
+    return problems;
+  }
 }
 
 /** Deep equality of JSON-like values (what a snapshot holds). */
@@ -151,10 +238,19 @@ export function checkStep(kernel: Kernel, call: KernelCall, before: KernelSnapsh
     const want = r.ret < 0 ? [] : expectedRun(before, c.event);
     if (want && JSON.stringify(ran) !== JSON.stringify(want)) problems.push(`trigger ran [${ran.join(', ')}], the attach point runs [${want.join(', ')}]`);
     if (r.ret >= 0 && r.ret !== ran.length) problems.push(`trigger returned ${r.ret} but ran ${ran.length} program(s)`);
+    // each run is counted in its program's run_cnt
+    const runs = new Map<number, number>();
+    for (const id of ran) runs.set(id, (runs.get(id) ?? 0) + 1);
+    const was = new Map(before.progs.map((p) => [p.key, p.runCnt]));
+    for (const p of after.progs) {
+      const d = p.runCnt - (was.get(p.key) ?? 0);
+      if (d !== (runs.get(p.id) ?? 0)) problems.push(`trigger: prog ${p.id} ran ${runs.get(p.id) ?? 0} time(s), its run_cnt went up by ${d}`);
+    }
   } else if (r.ret >= 0 && returnsFd(call)) {
     const want = lowestFreeFd(before, c.pid);
     if (r.ret !== want) problems.push(`returned fd ${r.ret}, but the lowest free fd of pid ${String(c.pid)} was ${String(want)}`);
   }
+  if (c.call === 'bpf' && r.attr) problems.push(...idProblems(c, r.attr, before, after, r.ret));
   return problems;
 }
 
@@ -164,6 +260,7 @@ export function checkStep(kernel: Kernel, call: KernelCall, before: KernelSnapsh
  * Returns the first failing step, or null.
  */
 export function runChecked(kernel: Kernel, calls: readonly KernelCall[], logOn = true): StepFailure | null {
+  const log = new LogTracker();
   for (let step = 0; step < calls.length; step++) {
     const call = calls[step]!;
     const before = kernel.snapshot();
@@ -174,6 +271,7 @@ export function runChecked(kernel: Kernel, calls: readonly KernelCall[], logOn =
       return { step, call, problems: [`apply threw: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`] };
     }
     const problems = checkStep(kernel, call, before, r, logOn);
+    if (logOn) problems.push(...log.check(kernel, r));
     if (problems.length) return { step, call, ret: r.ret, problems };
   }
   return null;
