@@ -56,6 +56,11 @@ function attachChecks(): KernelCall[] {
   s.attach('a', 'A', 200); // unknown attach type
   s.attach('a', 'A', 'BPF_XDP');
   s.attach('a', 'A', 'BPF_TRACE_RAW_TP');
+  // attach types with a program type but no BPF_PROG_ATTACH: flags, the program, then EINVAL
+  for (const at of ['BPF_XDP', 'BPF_TRACE_RAW_TP', 'BPF_TRACE_FENTRY', 'BPF_TRACE_ITER', 'BPF_LSM_MAC', 'BPF_SK_LOOKUP', 'BPF_PERF_EVENT']) {
+    s.attach('a', 99, at).attach('a', 'X', at).attach('a', 99, at, ['BPF_F_BEFORE']).attach('a', 99, at, ['BPF_F_ALLOW_OVERRIDE', 'BPF_F_ALLOW_MULTI']);
+    s.attach('a', 99, at, ['BPF_F_PREORDER']).attach('a', 99, at, 0, { expected_revision: 1 }).detach('a', 99, at);
+  }
   s.attach('a', 99, EGRESS); // no such fd
   s.attach('a', 0, EGRESS); // stdin: not a program
   s.attach('a', 'X', EGRESS); // an XDP program

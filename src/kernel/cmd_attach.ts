@@ -74,12 +74,48 @@ export const PROG_ATTACH_FIELDS: readonly FieldSpec[] = [
   { name: 'expected_revision', since: 606 },
 ];
 
+/** `attach_type_to_prog_type` for attach types that have a program type but no
+ * BPF_PROG_ATTACH in the model (the release each came in, approximately). */
+const OTHER_ATTACH: Readonly<Record<string, { progType: string; since: number }>> = {
+  BPF_XDP: { progType: 'BPF_PROG_TYPE_XDP', since: 509 },
+  BPF_SK_LOOKUP: { progType: 'BPF_PROG_TYPE_SK_LOOKUP', since: 509 },
+  BPF_TRACE_ITER: { progType: 'BPF_PROG_TYPE_TRACING', since: 508 },
+  ...Object.fromEntries(['BPF_TRACE_RAW_TP', 'BPF_TRACE_FENTRY', 'BPF_TRACE_FEXIT', 'BPF_MODIFY_RETURN']
+    .map((n) => [n, { progType: 'BPF_PROG_TYPE_TRACING', since: 600 }])),
+  BPF_LSM_MAC: { progType: 'BPF_PROG_TYPE_LSM', since: 600 },
+};
+
+/**
+ * `bpf_prog_attach` for an attach type the model does not attach this way: one with no
+ * program type is -EINVAL at once; one with a program type (BPF_XDP, the tracing ones, ...)
+ * has its flags checked (LSM as a cgroup type, because of BPF_LSM_CGROUP), then its program
+ * looked up by type (-EBADF / -EINVAL), and only then is refused (-EINVAL), as 6.18 does.
+ */
+function nonCgroupProgAttach(k: KernelState, p: Process, attr: BpfAttr, atype: number, flags: number): number {
+  const fn = 'bpf_prog_attach';
+  const name = BPF_ATTACH_TYPE[atype] ?? String(atype);
+  const other = OTHER_ATTACH[name];
+  if (!other || !k.since(other.since)) fail(Errno.EINVAL, fn, `attach type ${name} has no program type for BPF_PROG_ATTACH`);
+  if (other.progType === 'BPF_PROG_TYPE_LSM' && k.since(617)) {
+    if (flags & ~cgroupFlagMask(k)) fail(Errno.EINVAL, fn, `attach_flags 0x${flags.toString(16)} are not taken here`);
+  } else {
+    const base = F.BPF_F_ALLOW_OVERRIDE | F.BPF_F_ALLOW_MULTI | F.BPF_F_REPLACE | (k.since(615) ? F.BPF_F_PREORDER : 0);
+    if (flags & ~base) fail(Errno.EINVAL, fn, `attach_flags 0x${flags.toString(16)} are not taken for ${name}`);
+    if (u32(attr, 'relative_fd') || u32(attr, 'relative_id') || u32(attr, 'expected_revision'))
+      fail(Errno.EINVAL, fn, `${name} takes no relative_fd, relative_id or expected_revision`);
+  }
+  progOfType(p, fdField(attr, 'attach_bpf_fd'), other.progType);
+  return fail(Errno.EINVAL, fn, name === 'BPF_XDP'
+    ? 'XDP programs are attached through netlink or with BPF_LINK_CREATE, not with BPF_PROG_ATTACH'
+    : `${name} programs are not attached with BPF_PROG_ATTACH${other.progType === 'BPF_PROG_TYPE_LSM' ? ' (only BPF_LSM_CGROUP ones are)' : ''}`);
+}
+
 export function bpfProgAttach(k: KernelState, p: Process, attr: BpfAttr): number {
   checkAttr(k, 'BPF_PROG_ATTACH', attr, PROG_ATTACH_FIELDS);
   const atype = enumField(attr, 'attach_type', BPF_ATTACH_TYPE);
   const flags = flagsField(attr, 'attach_flags');
   const info = cgroupAttachInfo(k, atype);
-  if (!info) fail(Errno.EINVAL, 'bpf_prog_attach', `the model attaches only cgroup programs with BPF_PROG_ATTACH; ${BPF_ATTACH_TYPE[atype] ?? atype} is not one`);
+  if (!info) return nonCgroupProgAttach(k, p, attr, atype, flags);
   if (flags & ~cgroupFlagMask(k)) fail(Errno.EINVAL, 'bpf_prog_attach', `attach_flags 0x${flags.toString(16)} has bits this release does not take for cgroups`);
   // 6.6 to 6.16: relative_fd/relative_id (one union) and expected_revision are tcx-only.
   if (!k.since(617) && (u32(attr, 'relative_fd') || u32(attr, 'relative_id') || u32(attr, 'expected_revision')))
