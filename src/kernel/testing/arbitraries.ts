@@ -109,6 +109,8 @@ export const pinPathArb: fc.Arbitrary<unknown> = fc.oneof(
 export const dirPathArb: fc.Arbitrary<unknown> = fc.oneof(
   w(fc.constantFrom(...DIR_PATHS), 8), w(fc.constantFrom(...PIN_PATHS), 1), w(fc.constantFrom(...ODD_PATHS), 1),
 );
+/** A path relative to a directory fd. */
+const relPathArb: fc.Arbitrary<unknown> = fc.constantFrom<unknown>('a', 'b', 'a', 'e/a', '../a', './b', 'x.y', '/sys/fs/bpf/c', '');
 /** A path to look up: mostly an existing pin, else one of the pool. */
 const existingPinArb = fc.oneof(w(pickArb.map((pick) => ({ pick })), 7), w(pinPathArb.map((path) => ({ path })), 3));
 const pathOf = (ctx: Ctx, p: { pick: number } | { path: unknown }): unknown => ('pick' in p ? ctx.pin(p.pick, PIN_PATHS[p.pick % PIN_PATHS.length]) : p.path);
@@ -315,6 +317,12 @@ function intentArb(version: number, garbage: number, families: readonly Family[]
         (t, ctx) => ({ link_fd: ctx.fd({ want: t.any ? 'link' : `${t.kind}-link`, pick: t.link }) }), (t) => [t.any ? 'link' : `${t.kind}-link`]),
     ), has('cgroup') || has('xdp') ? 3 : 1),
     w(bpf('BPF_OBJ_PIN', fc.record({ path: pinPathArb, fd: fdRef('bpf') }), (t, ctx) => ({ pathname: t.path, bpf_fd: ctx.fd(t.fd) }), () => ['bpf']), 7),
+    // pin and get relative to a directory fd (BPF_F_PATH_FD, 6.5+): a BPF FS directory mostly,
+    // also one that was removed since, a cgroup directory, or a path_fd without the flag
+    w(bpf('BPF_OBJ_PIN', fc.record({ path: relPathArb, fd: fdRef('bpf'), dir: fdRef('dir'), flag: fc.oneof(w(fc.constant(true), 9), w(fc.constant(false), 1)) }),
+      (t, ctx) => attrOf({ pathname: t.path, bpf_fd: ctx.fd(t.fd), file_flags: t.flag ? ['BPF_F_PATH_FD'] : undefined, path_fd: ctx.fd(t.dir) }), () => ['bpf', 'dir']), 2),
+    w(bpf('BPF_OBJ_GET', fc.record({ path: relPathArb, dir: fdRef('dir') }),
+      (t, ctx) => ({ pathname: t.path, file_flags: ['BPF_F_PATH_FD'], path_fd: ctx.fd(t.dir) }), () => ['dir']), 1),
     w(bpf('BPF_OBJ_GET', fc.record({
       path: existingPinArb,
       flags: maybe(fc.constantFrom<unknown>(['BPF_F_RDONLY'], ['BPF_F_WRONLY'], ['BPF_F_RDONLY', 'BPF_F_WRONLY'], 1 << 30), 8),
