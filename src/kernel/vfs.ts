@@ -148,12 +148,18 @@ export class Vfs {
     return cur.parent ?? cur;
   }
 
-  /** Look one name up in a directory (`lookup_one` + `bpf_lookup`). */
+  /** Look one name up in a directory, in the kernel's order: the dcache (an existing entry),
+   * then `__lookup_slow`'s dead-directory check, then the file system's lookup: `bpf_lookup`'s
+   * dot check and `simple_lookup`'s NAME_MAX (BPF FS, the root fs); kernfs (cgroup2) takes
+   * any length. */
   private lookupIn(dir: Inode, name: string): Inode | undefined | WalkError {
     const child = dir.children!.get(name);
     if (child) return this.down(child);
+    if (dir.dead) return err(Errno.ENOENT, 'the directory has been removed');
     if (dir.fs.type === 'bpf' && name.includes('.'))
       return err(Errno.EPERM, `bpf_lookup: names with a dot are reserved in BPF FS ("${name}")`);
+    if (name.length > NAME_MAX && dir.fs.type !== 'cgroup2')
+      return err(Errno.ENAMETOOLONG, `simple_lookup: "${name.slice(0, 16)}..." is longer than ${NAME_MAX} bytes`);
     return undefined;
   }
 
@@ -172,7 +178,6 @@ export class Vfs {
     if (parts.length === 0) return { dir, last: '', slash: false, type: 'root' };
     for (let i = 0; i < parts.length - 1; i++) {
       const name = parts[i]!;
-      if (name.length > NAME_MAX) return err(Errno.ENAMETOOLONG, `component "${name.slice(0, 16)}..." longer than ${NAME_MAX} bytes`);
       if (name === '.') continue;
       if (name === '..') {
         dir = this.up(dir);
@@ -184,9 +189,8 @@ export class Vfs {
       if (next.kind !== 'dir') return err(Errno.ENOTDIR, `"${name}" is not a directory`);
       dir = next;
     }
-    if (dir.dead) return err(Errno.ENOENT, 'the directory has been removed');
+    // A removed directory fails the lookup of a name in it (lookupIn), not "." or "..".
     const last = parts[parts.length - 1]!;
-    if (last.length > NAME_MAX) return err(Errno.ENAMETOOLONG, `name longer than ${NAME_MAX} bytes`);
     const type = last === '.' ? 'dot' : last === '..' ? 'dotdot' : 'norm';
     return { dir, last, slash, type };
   }
