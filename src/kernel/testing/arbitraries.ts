@@ -151,9 +151,12 @@ function proc<T>(parts: fc.Arbitrary<T>, make: (t: T, ctx: Ctx) => KernelCall, n
 
 // ---- bpf() attrs ---------------------------------------------------------------------------
 
-/** Kinds of calls, to generate only some (the real-kernel tests leave out what their kernel refuses). */
-export type Family = 'tracing' | 'cgroup' | 'xdp';
-export const FAMILIES: readonly Family[] = ['tracing', 'cgroup', 'xdp'];
+/** Kinds of calls, to generate only some (the real-kernel tests leave out what their kernel
+ * refuses): 'tracing' raw_tp and tp_btf programs; 'trampoline' fentry, fexit, fmod_ret and lsm
+ * programs (a kernel built without trampolines refuses their load with EPERM); 'cgroup';
+ * 'xdp'. */
+export type Family = 'tracing' | 'trampoline' | 'cgroup' | 'xdp';
+export const FAMILIES: readonly Family[] = ['tracing', 'trampoline', 'cgroup', 'xdp'];
 
 export const CGROUP_PATHS = ['a', 'a/b', 'c'].map((n) => `/sys/fs/cgroup/${n}`);
 export const CGROUP_ATTACH_TYPES = ['BPF_CGROUP_INET_EGRESS', 'BPF_CGROUP_INET_INGRESS', 'BPF_CGROUP_INET_SOCK_CREATE'] as const;
@@ -174,6 +177,8 @@ const progKinds = (families: readonly Family[]): fc.WeightedArbitrary<BpfAttr>[]
   ...(families.includes('tracing') ? [
     w(fc.constant<BpfAttr>({ prog_type: 'BPF_PROG_TYPE_RAW_TRACEPOINT' }), 4),
     w(fc.constantFrom(...TP_NAMES).map((t): BpfAttr => ({ prog_type: 'BPF_PROG_TYPE_TRACING', expected_attach_type: 'BPF_TRACE_RAW_TP', attach_func_name: t })), 3),
+  ] : []),
+  ...(families.includes('trampoline') ? [
     w(fc.record({ eat: fc.constantFrom('BPF_TRACE_FENTRY', 'BPF_TRACE_FEXIT'), f: fc.constantFrom(...FUNC_NAMES) })
       .map(({ eat, f }): BpfAttr => ({ prog_type: 'BPF_PROG_TYPE_TRACING', expected_attach_type: eat, attach_func_name: f })), 3),
     w(fc.constantFrom<string>(...FMOD_RET_FUNCS, 'do_unlinkat')
@@ -193,10 +198,12 @@ const progKinds = (families: readonly Family[]): fc.WeightedArbitrary<BpfAttr>[]
   ] : []),
   // some that fail: no target, a target for a type that takes none, unknown names and types
   w(fc.constantFrom<BpfAttr>(
-    { prog_type: 'BPF_PROG_TYPE_TRACING', expected_attach_type: 'BPF_TRACE_FENTRY' },
+    ...(families.includes('trampoline') ? [
+      { prog_type: 'BPF_PROG_TYPE_TRACING', expected_attach_type: 'BPF_TRACE_FENTRY' },
+      { prog_type: 'BPF_PROG_TYPE_LSM', expected_attach_type: 'BPF_LSM_MAC', attach_func_name: 'vfs_read' },
+    ] : []),
     { prog_type: 'BPF_PROG_TYPE_RAW_TRACEPOINT', attach_func_name: 'sys_enter' },
     { prog_type: 'BPF_PROG_TYPE_TRACING', expected_attach_type: 'BPF_TRACE_RAW_TP', attach_func_name: 'nope' },
-    { prog_type: 'BPF_PROG_TYPE_LSM', expected_attach_type: 'BPF_LSM_MAC', attach_func_name: 'vfs_read' },
     { prog_type: 'BPF_PROG_TYPE_CGROUP_SOCK', expected_attach_type: 'BPF_CGROUP_INET_EGRESS' },
     { prog_type: 'BPF_PROG_TYPE_NOPE' }, { prog_type: 999 }, { prog_type: 0 }, {},
   ), 1),
@@ -355,7 +362,7 @@ function intentArb(version: number, garbage: number, families: readonly Family[]
     })), 6),
     w(garbageArb, garbage),
   ];
-  if (has('tracing'))
+  if (has('tracing') || has('trampoline'))
     list.push(w(bpf('BPF_RAW_TRACEPOINT_OPEN', rawTpParts(version), (t, ctx) => {
       const fd = ctx.fd(t.prog);
       const prog = ctx.progAt(fd);
@@ -466,8 +473,8 @@ function provide(want: FdWant, pid: number, pick: number, families: readonly Fam
     case 'prog': {
       const kinds: BpfAttr[] = [
         ...(families.includes('tracing') ? [{ prog_type: 'BPF_PROG_TYPE_RAW_TRACEPOINT' },
-          { prog_type: 'BPF_PROG_TYPE_TRACING', expected_attach_type: 'BPF_TRACE_RAW_TP', attach_func_name: 'sys_enter' },
-          { prog_type: 'BPF_PROG_TYPE_TRACING', expected_attach_type: 'BPF_TRACE_FENTRY', attach_func_name: 'do_unlinkat' }] : []),
+          { prog_type: 'BPF_PROG_TYPE_TRACING', expected_attach_type: 'BPF_TRACE_RAW_TP', attach_func_name: 'sys_enter' }] : []),
+        ...(families.includes('trampoline') ? [{ prog_type: 'BPF_PROG_TYPE_TRACING', expected_attach_type: 'BPF_TRACE_FENTRY', attach_func_name: 'do_unlinkat' }] : []),
         ...(families.includes('cgroup') && want === 'prog' ? [{ prog_type: 'BPF_PROG_TYPE_CGROUP_SKB', expected_attach_type: 'BPF_CGROUP_INET_EGRESS' }] : []),
         ...(families.includes('xdp') && want === 'prog' ? [{ prog_type: 'BPF_PROG_TYPE_XDP' }] : []),
       ];
@@ -570,7 +577,7 @@ export function callSequence(options: SequenceOptions = {}): fc.Arbitrary<Kernel
   const version = parseVersion(versionName) ?? 618;
   const intent = intentArb(version, options.garbage ?? 5, options.families ?? FAMILIES);
   const first: Intent = { pid: null, make: () => ({ call: 'spawn', comm: 'loader' }) };
-  return fc.array(fc.option(intent, { nil: undefined, freq: 1000 }), { minLength: length - 1, maxLength: length - 1 })
+  return fc.array(fc.option(intent, { nil: undefined, freq: 2 ** 30 }), { minLength: length - 1, maxLength: length - 1 })
     .map((xs) => resolveIntents([first, ...xs], versionName, options.families ?? FAMILIES));
 }
 
