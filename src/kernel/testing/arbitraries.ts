@@ -80,9 +80,12 @@ export const FMOD_RET_FUNCS = ['bpf_modify_return_test', 'security_file_open'] a
 export const LSM_HOOKS = ['file_open', 'bpf_lsm_file_open', 'inode_unlink'] as const;
 export const PIN_PATHS = ['a', 'b', 'c', 'd/a', 'd/b', 'e/a', 'd/e/a'].map((n) => `/sys/fs/bpf/${n}`);
 export const DIR_PATHS = ['d', 'e', 'd/e'].map((n) => `/sys/fs/bpf/${n}`);
+/** Odd paths. None of them can create, remove or rename anything outside /sys/fs/bpf and
+ * /sys/fs/cgroup: on a real kernel those two are private mounts of the run, everything else
+ * (/tmp, the working directory "/", so any relative path) is the host's. */
 export const ODD_PATHS: readonly unknown[] = [
   '/sys/fs/bpf', '/sys/fs/bpf/', '/sys/fs/bpf/a/', '/sys/fs/bpf/./a', '/sys/fs/bpf/d/../b', '/sys/fs/bpf/x.y',
-  '/sys/fs/bpf/..', '/sys/fs/bpf/a/b', '/sys/fs/bpf//d//a', '/tmp/a', '/sys/fs/cgroup/a', '/', '', 'a', '.',
+  '/sys/fs/bpf/..', '/sys/fs/bpf/a/b', '/sys/fs/bpf//d//a', '/sys/fs/cgroup/a', '/', '', '.',
   `/sys/fs/bpf/${'n'.repeat(256)}`, '/sys/fs/bpf/a\0b', 42, null,
 ];
 export const EVENTS = [
