@@ -13,6 +13,7 @@ test('a legacy cgroup attachment outlives its attacher, abandoned', async ({ pag
   await pg.button('mkdir').click();
   await pg.button('Open directory /sys/fs/cgroup/test').click();
   await pg.loadProgram({ section: 'cgroup_skb/egress', name: 'egress' });
+  await pg.tab('Processes');
 
   await pg.tab('Attach');
   await expect(page.getByLabel('cgroup fd')).toHaveValue('3');

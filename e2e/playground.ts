@@ -66,14 +66,30 @@ export class Playground {
     await expect(this.node('process', new RegExp(`^process ${name} \\(pid \\d+\\)$`))).toBeVisible();
   }
 
-  async createMap(name: string): Promise<void> {
+  /** The raw BPF_PROG_LOAD / BPF_MAP_CREATE forms, under the editor. */
+  async openByHandForms(): Promise<void> {
     await this.tab('Programs');
+    const details = this.page.locator('details').filter({ hasText: 'Without libbpf' });
+    if ((await details.getAttribute('open')) === null) await details.locator('summary').click();
+  }
+
+  /** Load the editor's source with libbpf (`attach`: and auto-attach, as a skeleton). */
+  async loadWithLibbpf(starter: string, opts: { attach?: boolean } = {}): Promise<void> {
+    await this.tab('Programs');
+    await expect(this.page.getByTestId('editor').locator('.monaco-editor')).toBeVisible({ timeout: 30_000 });
+    await this.page.getByLabel('Starter source').selectOption(starter);
+    await this.button(opts.attach ? 'Load and attach with libbpf' : 'Load with libbpf').click();
+    await expect(this.page.getByTestId('libbpf-output')).toContainText('loaded');
+  }
+
+  async createMap(name: string): Promise<void> {
+    await this.openByHandForms();
     await this.page.getByLabel('Map name').fill(name);
     await this.button('Create map').click();
   }
 
   async loadProgram(p: { section: string; name: string; maps?: string[] }): Promise<void> {
-    await this.tab('Programs');
+    await this.openByHandForms();
     await this.page.getByLabel('Section').selectOption(p.section);
     await this.page.getByLabel('Program name').fill(p.name);
     for (const m of p.maps ?? []) await this.page.getByRole('checkbox', { name: m }).check();
@@ -81,8 +97,9 @@ export class Playground {
     await expect(this.node('prog', `program ${p.name}`)).toBeVisible();
   }
 
-  async attach(tracepoint: string): Promise<void> {
+  async attach(tracepoint: string, progFd?: string): Promise<void> {
     await this.tab('Attach');
+    if (progFd) await this.page.getByLabel('Program fd').selectOption({ label: progFd });
     await this.page.getByLabel('Tracepoint').selectOption(tracepoint);
     await this.button('Attach').click();
   }

@@ -10,26 +10,29 @@ test('a pinned link outlives its loader until it is unpinned', async ({ page, co
   await pg.newEmptyKernel();
 
   await pg.spawn('loader');
-  await pg.createMap('test_lin.bss');
-  await pg.loadProgram({ section: 'raw_tp', name: 'raw_tp_prog', maps: ['fd 3 (map test_lin.bss)'] });
-  await pg.attach('sys_enter');
+  // the selftest's object, opened and loaded by libbpf: its .bss map and two programs
+  await pg.loadWithLibbpf('link_pinning');
+  await expect(pg.nodes('prog')).toHaveCount(2);
+  await expect(pg.edges('map')).toHaveCount(2);
+  await pg.attach('sys_enter', 'fd 4: prog raw_tp_prog');
   await expect(pg.node('link', 'link 1')).toHaveAttribute('data-state', 'attached');
   await expect(pg.edges('attach')).toHaveCount(1);
   await expect(pg.edges('prog')).toHaveCount(1);
-  await expect(pg.edges('map')).toHaveCount(1);
 
   expect(await pg.fire('tracepoint:sys_enter')).toContain('ran raw_tp_prog');
   await expect(pg.node('prog', 'program raw_tp_prog')).toHaveAttribute('data-ran', 'true');
 
-  await pg.pin('fd 5: link 1', '/sys/fs/bpf/my_link');
+  await pg.pin('fd 6: link 1', '/sys/fs/bpf/my_link');
   await expect(pg.edges('pin')).toHaveCount(1);
 
   await pg.spawn('rm'); // someone to unpin it later
   await pg.exit(100);
   await expect(pg.nodes('process')).toHaveCount(1);
-  // the pin keeps the link (and through it the program and the map) alive and attached
+  // the pin keeps the link (and through it the program and the map) alive and attached;
+  // the other program, held only by the loader's fd, is gone
   await expect(pg.node('link', 'link 1')).toHaveAttribute('data-state', 'attached');
   await expect(pg.nodes('prog')).toHaveCount(1);
+  await expect(pg.nodes('prog', { freed: true })).toHaveCount(1);
   await expect(pg.nodes('map')).toHaveCount(1);
   await pg.select('link', 'link 1');
   await expect(pg.inspector).toContainText('Held by one reference');
@@ -54,7 +57,7 @@ test('a pinned link outlives its loader until it is unpinned', async ({ page, co
   pg.expectClean();
 });
 
-test('without the pin, the loader’s exit frees everything', async ({ page, context }) => {
+test('without the pin, the loader’s exit frees everything (loaded by hand, without libbpf)', async ({ page, context }) => {
   const pg = await new Playground(page, context).open();
   await pg.newEmptyKernel();
   await pg.spawn('loader');

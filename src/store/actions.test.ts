@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { SyscallCommand } from './command';
 import { ACTIONS, action, actionForShortcut, actionName, disabledReason, runAction } from './actions';
 import { createPlaygroundStore, currentSnapshot } from './store';
 
@@ -70,7 +71,7 @@ describe('running actions', () => {
     const store = createPlaygroundStore();
     runAction(store, 'process.spawn', { comm: 'victim' });
     const step = runAction(store, 'process.kill', { pid: 100 })!;
-    expect(step.command?.call).toEqual({ call: 'exit', pid: 100 });
+    expect((step.command as SyscallCommand).call).toEqual({ call: 'exit', pid: 100 });
     expect(step.caption).toMatch(/^kill -9 100/);
   });
 

@@ -4,7 +4,7 @@
  * enabled, its arguments, the command it makes and the kernel function that call ends in.
  */
 import { NOTABLE_VERSIONS } from '../kernel/index';
-import { syscall, type Command } from './command';
+import { hasRunner, syscall, type Command } from './command';
 import type { Step } from './history';
 import { progLoadAttr, sectionByName } from './sections';
 import { currentSnapshot, type PanelId, type PlaygroundState, type PlaygroundStore } from './store';
@@ -25,7 +25,7 @@ export interface ActionDef {
   id: string;
   /** Button text. */
   label: string;
-  panel: PanelId | 'steps' | 'view';
+  panel: PanelId | 'steps' | 'view' | 'console';
   /** `KeyboardEvent.key` that runs it when focus is not in a text field. */
   shortcut?: string;
   args: readonly ArgSpec[];
@@ -115,6 +115,19 @@ export const ACTIONS: readonly ActionDef[] = [
     disabled: (s, a) => needProcess(s, a) ?? (sectionByName(str(a, 'section')) ? null : 'Choose a section'),
     command: (a) => bpf(a, 'BPF_PROG_LOAD', progLoadAttr(sectionByName(str(a, 'section'))!, str(a, 'name'), str(a, 'target') || undefined, fds(a, 'maps'))) },
 
+  { id: 'prog.libbpf_load', label: 'Load', panel: 'programs',
+    args: [PID, { name: 'source', label: 'BPF C source', type: 'text' }, { name: 'file', label: 'Object file', type: 'text' }],
+    kernelFn: 'bpf_prog_load', makes: 'libbpf: bpf_object__open_mem + bpf_object__load',
+    help: 'libbpf opens the C source and loads its maps and programs in the chosen process.',
+    name: () => 'Load with libbpf', disabled: (s, a) => needProcess(s, a) ?? (str(a, 'source') ? null : 'Write a BPF C source'),
+    command: (a) => ({ kind: 'libbpf', pid: num(a, 'pid'), op: 'load', source: String(a.source ?? ''), file: str(a, 'file') || 'prog.bpf.o' }) },
+  { id: 'prog.libbpf_load_attach', label: 'Load and attach', panel: 'programs',
+    args: [PID, { name: 'source', label: 'BPF C source', type: 'text' }, { name: 'file', label: 'Object file', type: 'text' }],
+    kernelFn: 'bpf_prog_load', makes: 'libbpf: open, load, bpf_program__attach',
+    help: 'As a skeleton’s __open_and_load + __attach: every program that can auto-attach by its section is attached as a link.',
+    name: () => 'Load and attach with libbpf', disabled: (s, a) => needProcess(s, a) ?? (str(a, 'source') ? null : 'Write a BPF C source'),
+    command: (a) => ({ kind: 'libbpf', pid: num(a, 'pid'), op: 'load_attach', source: String(a.source ?? ''), file: str(a, 'file') || 'prog.bpf.o' }) },
+
   // Attach
   { id: 'attach.raw_tracepoint_open', label: 'Attach', panel: 'attach',
     args: [PID, { name: 'prog', label: 'Program fd', type: 'fd' }, { name: 'tracepoint', label: 'Tracepoint', type: 'choice' }],
@@ -201,6 +214,12 @@ export const ACTIONS: readonly ActionDef[] = [
     name: (a) => `Fire ${str(a, 'event')}`, disabled: (_s, a) => (/^[a-z]+:./.test(str(a, 'event')) ? null : 'Choose an event'),
     command: (a) => syscall({ call: 'trigger', event: str(a, 'event') }) },
 
+  { id: 'shell.run', label: 'Run', panel: 'console', args: [{ name: 'line', label: 'Shell command', type: 'text' }],
+    kernelFn: '__sys_bpf', makes: 'bpftool / ls / rm / mkdir / mv',
+    help: 'Run a console line: bpftool (prog, map, link, cgroup, net), ls, rm, mkdir, mv. bpftool runs as its own short-lived process.',
+    disabled: (_s, a) => (str(a, 'line') ? null : 'Type a command'),
+    command: (a) => ({ kind: 'shell', line: str(a, 'line') }) },
+
   // Steps
   { id: 'step.back', label: 'Step back', panel: 'steps', shortcut: '[', args: [], help: 'Show the previous step.',
     disabled: (s) => (s.cursor > 0 ? null : 'At the first step'), perform: (st) => st.getState().back() },
@@ -252,7 +271,11 @@ export function disabledReason(s: PlaygroundState, id: string, args: ActionArgs 
 export function runAction(store: PlaygroundStore, id: string, args: ActionArgs = {}): Step | undefined {
   const a = action(id);
   if (disabledReason(store.getState(), id, args) !== null) return undefined;
-  if (a.command) return store.getState().dispatch(a.command(args));
+  if (a.command) {
+    const c = a.command(args);
+    if (!hasRunner(c.kind)) throw new Error(`${id}: the ${c.kind} runner is not loaded (await ensureRunner("${c.kind}"))`);
+    return store.getState().dispatch(c);
+  }
   a.perform?.(store, args);
   return undefined;
 }

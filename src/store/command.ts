@@ -1,7 +1,9 @@
 /**
- * Command: one user action as data. Today every command is one `KernelCall` (a syscall or
- * an event); libbpf calls and bpftool lines will join as further `kind`s, each run by
- * `runCommand`, so the history, the share links and the tests keep speaking one type.
+ * Command: one user action as data: a `KernelCall` (a syscall or an event), a libbpf load
+ * of a BPF C source, or a shell line (`bpftool link show`). Each is run by `runCommand`, so
+ * the history, the share links and the tests speak one type. The libbpf and shell runners
+ * live in their own modules (loaded on demand, to keep the page's first load small) and
+ * register themselves here.
  */
 import { errnoName, strerror, type BpfAttr, type Kernel, type KernelCall, type KernelEvent } from '../kernel/index';
 
@@ -12,7 +14,30 @@ export interface SyscallCommand {
   caption?: string;
 }
 
-export type Command = SyscallCommand;
+/** libbpf as a skeleton does it: `bpf_object__open_mem` + `bpf_object__load` (and, for
+ * `load_attach`, `bpf_program__attach` on every program that can auto-attach). */
+export interface LibbpfCommand {
+  kind: 'libbpf';
+  pid: number;
+  op: 'load' | 'load_attach';
+  /** BPF C source. */
+  source: string;
+  /** The object file's name ("test_link_pinning.bpf.o"): libbpf names maps after it. */
+  file: string;
+  caption?: string;
+}
+
+/** One line of the console: `bpftool ...`, `ls`, `rm`, `mkdir`, `mv`. */
+export interface ShellCommand {
+  kind: 'shell';
+  line: string;
+  caption?: string;
+}
+
+export type Command = SyscallCommand | LibbpfCommand | ShellCommand;
+
+/** A source position a load error points at (1-based). */
+export interface Diagnostic { line: number; col: number; message: string }
 
 /** What one command did. `ret` is what the call returned (>= 0, or -errno). */
 export interface CommandResult {
@@ -26,6 +51,24 @@ export interface CommandResult {
   /** For a failure: the errno's name ("EINVAL") and the kernel's reason. */
   errno?: string;
   why?: string;
+  /** What a libbpf load or a shell line printed (stdout and stderr, in order). */
+  output?: string;
+  /** Shell lines: the exit code. */
+  exitCode?: number;
+  /** libbpf loads: errors at a line and column of the source. */
+  diagnostics?: readonly Diagnostic[];
+}
+
+export type CommandRunner<C extends Command = Command> = (kernel: Kernel, command: C) => CommandResult;
+const runners = new Map<Command['kind'], CommandRunner>();
+
+/** Install the runner of a command kind (the libbpf and shell modules call this). */
+export function registerRunner<K extends Command['kind']>(kind: K, run: CommandRunner<Extract<Command, { kind: K }>>): void {
+  runners.set(kind, run as CommandRunner);
+}
+
+export function hasRunner(kind: Command['kind']): boolean {
+  return kind === 'syscall' || runners.has(kind);
 }
 
 export function syscall(call: KernelCall, caption?: string): SyscallCommand {
@@ -35,6 +78,11 @@ export function syscall(call: KernelCall, caption?: string): SyscallCommand {
 /** Apply a command to the kernel. The command itself is never mutated (the kernel writes
  * out-parameters into a copy of the attr), so it can be replayed on another kernel. */
 export function runCommand(kernel: Kernel, command: Command): CommandResult {
+  if (command.kind !== 'syscall') {
+    const run = runners.get(command.kind);
+    if (!run) throw new Error(`no runner for ${command.kind} commands: await ensureRunners() first`);
+    return run(kernel, command);
+  }
   const call = structuredClone(command.call);
   const r = kernel.apply(call);
   const result: CommandResult = { ret: r.ret, ran: r.ran ?? [], events: r.events };
@@ -81,9 +129,34 @@ export function callPid(call: KernelCall): number | undefined {
   return 'pid' in call ? call.pid : undefined;
 }
 
-/** The result in words: "= 5", "= -EINVAL", "ran 1 program". */
+/** The process a command acts as, if any. */
+export function commandPid(command: Command): number | undefined {
+  return command.kind === 'syscall' ? callPid(command.call) : command.kind === 'libbpf' ? command.pid : undefined;
+}
+
+/** The command as one line. */
+export function commandText(command: Command): string {
+  switch (command.kind) {
+    case 'syscall': return callText(command.call);
+    case 'libbpf': return `${command.op === 'load' ? 'bpf_object__open_mem + bpf_object__load' : 'open, load and attach'}("${command.file}")`;
+    case 'shell': return `$ ${command.line}`;
+  }
+}
+
+/** The result in words: "= 5", "= -EINVAL", "ran 1 program", "exit 0". */
 export function resultText(command: Command, r: CommandResult): string {
+  if (command.kind === 'shell') return `exit ${r.exitCode ?? 0}`;
   if (r.ret < 0) return `= -${r.errno ?? errnoName(r.ret)}`;
-  if (command.call.call === 'trigger') return r.ran.length === 0 ? 'nothing ran' : `ran ${r.ran.length} program${r.ran.length > 1 ? 's' : ''}`;
+  if (command.kind === 'syscall' && command.call.call === 'trigger') return r.ran.length === 0 ? 'nothing ran' : `ran ${r.ran.length} program${r.ran.length > 1 ? 's' : ''}`;
   return `= ${r.ret}`;
+}
+
+/** The event a trigger command fires, or null. */
+export function firedEvent(command: Command | null): string | null {
+  return command?.kind === 'syscall' && command.call.call === 'trigger' ? command.call.event : null;
+}
+
+/** Did the command fail? (a negative return, or a shell line's non-zero exit) */
+export function failed(command: Command, r: CommandResult): boolean {
+  return command.kind === 'shell' ? (r.exitCode ?? 0) !== 0 : r.ret < 0;
 }

@@ -4,7 +4,7 @@
  * exactly that step's snapshot. Pure functions: the zustand store (store.ts) wraps them.
  */
 import { createKernel, type Kernel, type KernelSnapshot } from '../kernel/index';
-import { callPid, callText, resultText, runCommand, type Command, type CommandResult } from './command';
+import { commandPid, commandText, resultText, runCommand, type Command, type CommandResult } from './command';
 import { shareSnapshot } from './share';
 
 export interface Step {
@@ -31,10 +31,10 @@ export function bootStep(kernel: Kernel, caption = BOOT_CAPTION): Step {
  * the process that made the call. */
 export function captionOf(command: Command, result: CommandResult, before?: KernelSnapshot): string {
   if (command.caption) return command.caption;
-  const pid = callPid(command.call);
+  const pid = commandPid(command);
   const comm = pid === undefined ? undefined : before?.processes.find((p) => p.pid === pid)?.comm;
   const who = pid === undefined ? '' : comm ? `${comm} (pid ${pid}): ` : `pid ${pid}: `;
-  return `${who}${callText(command.call)} ${resultText(command, result)}`;
+  return `${who}${commandText(command)} ${resultText(command, result)}`;
 }
 
 /** Apply `command` to `kernel`, whose state is `prev`'s; the new step. */
@@ -73,9 +73,9 @@ export function commandsOf(steps: readonly Step[]): Command[] {
   return steps.flatMap((s) => (s.command ? [s.command] : []));
 }
 
-/** Did the command return something else (value, errno, or the programs that ran)? */
+/** Did the command return something else (value, errno, exit code, or the programs that ran)? */
 export function resultChanged(a: CommandResult, b: CommandResult): boolean {
-  if (a.ret !== b.ret || a.ran.length !== b.ran.length) return true;
+  if (a.ret !== b.ret || a.exitCode !== b.exitCode || a.ran.length !== b.ran.length) return true;
   return a.ran.some((id, i) => id !== b.ran[i]);
 }
 

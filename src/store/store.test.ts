@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { SyscallCommand } from './command';
 import { createKernel } from '../kernel/index';
 import { syscall } from './command';
 import { commandsOf } from './history';
@@ -29,7 +30,7 @@ describe('the view at every step is exactly the model after that step', () => {
     const s = storyStore().getState();
     for (let i = 0; i < s.steps.length; i++) {
       const k = createKernel();
-      for (const c of LINK_PINNING.commands.slice(0, i)) k.apply(structuredClone(c.call));
+      for (const c of LINK_PINNING.commands.slice(0, i)) k.apply(structuredClone((c as SyscallCommand).call));
       expect(JSON.stringify(s.steps[i]!.snapshot), `step ${i}`).toBe(JSON.stringify(k.snapshot()));
     }
   });

@@ -36,6 +36,9 @@ export interface PlaygroundState {
   /** View preferences: the colour theme and the open side panel. */
   theme: Theme;
   panel: PanelId;
+  /** The editor's buffer (kept here so it survives switching panels). */
+  source: string;
+  sourceFile: string;
 
   /** Apply a command after the step on view (later steps are dropped); the new step. */
   dispatch(command: Command): Step;
@@ -52,6 +55,7 @@ export interface PlaygroundState {
   select(key: string | null): void;
   setTheme(theme: Theme): void;
   setPanel(panel: PanelId): void;
+  setSource(source: string, file?: string): void;
 }
 
 export type PlaygroundStore = StoreApi<PlaygroundState>;
@@ -90,6 +94,8 @@ export function createPlaygroundStore(options: StoreOptions = {}): PlaygroundSto
       ...(initial as Pick<PlaygroundState, 'version' | 'steps' | 'cursor' | 'change' | 'selected' | 'story'>),
       theme: options.theme ?? 'light',
       panel: 'processes',
+      source: '',
+      sourceFile: 'prog.bpf.o',
 
       dispatch(command) {
         const { steps, cursor, version } = get();
@@ -132,6 +138,7 @@ export function createPlaygroundStore(options: StoreOptions = {}): PlaygroundSto
       },
       setTheme(theme) { set({ theme }); },
       setPanel(panel) { set({ panel }); },
+      setSource(source, file) { set(file === undefined ? { source } : { source, sourceFile: file }); },
     };
   });
 }

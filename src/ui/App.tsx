@@ -7,7 +7,7 @@ import { createPlaygroundStore, LINK_PINNING, type PlaygroundStore, type Theme }
 import { ErrorBoundary } from './ErrorBoundary';
 import { GraphPane } from './graph/GraphPane';
 import { Inspector } from './Inspector';
-import { LogPanel } from './LogPanel';
+import { BottomPanel } from './BottomPanel';
 import { useShortcuts } from './shortcuts';
 import { SidePanels } from './SidePanels';
 import { StoreProvider, usePlayground } from './store';
@@ -22,12 +22,13 @@ function preferredTheme(): Theme {
 
 function Layout() {
   const theme = usePlayground((s) => s.theme);
+  const wide = usePlayground((s) => s.panel === 'programs');
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
     try { localStorage.setItem('bpf-link-playground.theme', theme); } catch { /* private mode */ }
   }, [theme]);
   return (
-    <div className="app">
+    <div className={wide ? 'app wide-side' : 'app'}>
       <Toolbar />
       <CaptionBar />
       <SidePanels />
@@ -35,7 +36,7 @@ function Layout() {
         <GraphPane />
       </main>
       <Inspector />
-      <LogPanel />
+      <BottomPanel />
     </div>
   );
 }

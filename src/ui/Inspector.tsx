@@ -1,7 +1,7 @@
 /** The side panel: what the selection is, what holds it and what would free it, in words. */
 import { useMemo } from 'react';
 import { buildGraph, explain } from '../graph/index';
-import { callText, type Step } from '../store/index';
+import { commandText, failed, firedEvent, type Step } from '../store/index';
 import { ActionButton } from './ActionButton';
 import { useSnapshot } from './hooks';
 import { usePlayground } from './store';
@@ -12,10 +12,10 @@ function StepDetails() {
   if (!step.command) return <p className="muted">Step 0: the kernel as booted.</p>;
   return (
     <dl className="kv">
-      <dt>call</dt><dd><code>{callText(step.command.call)}</code></dd>
-      <dt>returned</dt><dd className={r.ret < 0 ? 'err' : undefined}>{r.ret < 0 ? `-${r.errno} (${r.ret})` : r.ret}</dd>
+      <dt>call</dt><dd><code>{commandText(step.command)}</code></dd>
+      <dt>returned</dt><dd className={failed(step.command, r) ? 'err' : undefined}>{step.command.kind === 'shell' ? `exit ${r.exitCode ?? 0}` : r.ret < 0 ? `-${r.errno} (${r.ret})` : r.ret}</dd>
       {r.why && <><dt>why</dt><dd>{r.why}</dd></>}
-      {step.command.call.call === 'trigger' && <><dt>ran</dt><dd>{r.ran.length ? `prog ids ${r.ran.join(', ')}` : 'nothing'}</dd></>}
+      {firedEvent(step.command) && <><dt>ran</dt><dd>{r.ran.length ? `prog ids ${r.ran.join(', ')}` : 'nothing'}</dd></>}
     </dl>
   );
 }

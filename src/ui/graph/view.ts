@@ -9,7 +9,7 @@ import {
   buildGraph, freedNodes, HistoryLayout, nodeSize, ranNodes, retainersOf,
   type Graph, type GraphEdge, type GraphNode, type Retainers,
 } from '../../graph/index';
-import type { Step } from '../../store/index';
+import { firedEvent, type Step } from '../../store/index';
 
 export interface FlowNodeData extends Record<string, unknown> {
   g: GraphNode;
@@ -83,7 +83,7 @@ export class GraphViewModel {
     const graph = this.graphs[cursor]!;
     const prev = cursor > 0 ? this.graphs[cursor - 1] : undefined;
     const ran = ranNodes(step.snapshot, step.result.ran);
-    const fired = step.command?.call.call === 'trigger' ? step.command.call.event : null;
+    const fired = firedEvent(step.command);
     const r = selected && graph.byId.has(selected) ? retainersOf(graph, selected) : null;
     const nodes: FlowNode[] = [];
     for (const g of graph.nodes) nodes.push(this.node(g, nodeFlags(g, selected, r, ran, fired, false), false));

@@ -1,7 +1,7 @@
 /** Events: fire tracepoint: and function: events; the programs that ran flash in the graph. */
 import { useState } from 'react';
 import type { KernelSnapshot } from '../../kernel/index';
-import { FUNCTION_NAMES, TRACEPOINT_NAMES } from '../../store/index';
+import { firedEvent, FUNCTION_NAMES, TRACEPOINT_NAMES } from '../../store/index';
 import { ActionButton } from '../ActionButton';
 import { useSnapshot } from '../hooks';
 import { usePlayground } from '../store';
@@ -27,7 +27,7 @@ export function EventsPanel() {
   const [name, setName] = useState('sys_enter');
   const names = eventNames(snap, kind);
   const chosen = names.includes(name) ? name : names[0] ?? '';
-  const fired = step.command?.call.call === 'trigger' ? step.command.call.event : null;
+  const fired = firedEvent(step.command);
   const ranNames = step.result.ran.map((id) => snap.progs.find((p) => p.id === id)?.name || `prog ${id}`);
 
   return (
