@@ -57,13 +57,13 @@ test('switching to 5.6 replays the story and marks the pin that fails', async ({
   await expect(pg.caption).toContainText('-EINVAL');
   await expect(pg.nodes('pin')).toHaveCount(0);
   await expect(pg.nodes('link')).toHaveAttribute('data-state', 'plain-fd');
-  await expect(pg.log.locator('li.step.changed').first()).toHaveAttribute('data-step', '6');
-  await expect(pg.log.locator('li.step.failed[data-step="6"]')).toBeVisible();
+  await expect(pg.log.locator('[data-changed="true"]').first()).toHaveAttribute('data-step', '6');
+  await expect(pg.log.locator('[data-step="6"][data-failed="true"]')).toBeVisible();
   await page.keyboard.press(']');
   await page.keyboard.press(']');
   // without a pin, closing fd 5 detached it: nothing runs at step 8
   await expect(pg.caption).toContainText('sys_enter fires again');
-  await expect(pg.log.locator('li.step.current')).toContainText('nothing ran');
+  await expect(pg.log.locator('[aria-current="step"]')).toContainText('nothing ran');
   await expect(page.getByTestId('changed-here')).toHaveText('on 6.18: ran 1 program; on 5.6: nothing ran');
   await pg.select('prog', 'program raw_tp_prog');
   await expect(pg.inspector).toContainText('Held by one reference');

@@ -2,7 +2,7 @@
  * what happened inside the kernel, naming the Linux function at each point. */
 import { useEffect, useRef } from 'react';
 import type { KernelEvent } from '../kernel/index';
-import { resultText, type Step } from '../store/index';
+import { failed, resultText, type Step } from '../store/index';
 import { usePlayground, useStoreApi } from './store';
 
 const WINDOW = 150;
@@ -21,14 +21,14 @@ function EventRow({ e }: { e: KernelEvent }) {
 function StepRow({ step, current, changed }: { step: Step; current: boolean; changed: boolean }) {
   const store = useStoreApi();
   const r = step.result;
-  const failed = step.command !== null && r.ret < 0;
+  const bad = step.command !== null && failed(step.command, r);
   return (
-    <li className={`step${current ? ' current' : ''}${failed ? ' failed' : ''}${changed ? ' changed' : ''}`} data-step={step.index}
-      aria-current={current ? 'step' : undefined}>
+    <li className={`step${current ? ' current' : ''}${bad ? ' failed' : ''}${changed ? ' changed' : ''}`} data-step={step.index}
+      data-failed={bad ? 'true' : undefined} data-changed={changed ? 'true' : undefined} aria-current={current ? 'step' : undefined}>
       <button type="button" className="step-head" onClick={() => store.getState().seek(step.index)} aria-label={`Go to step ${step.index}`}>
         <span className="step-no">{step.index}</span>
         <span className="step-cap">{step.caption}</span>
-        {step.command && <span className={`res${failed ? ' err' : ''}`}>{resultText(step.command, r)}</span>}
+        {step.command && <span className={`res${bad ? ' err' : ''}`}>{resultText(step.command, r)}</span>}
         {changed && <span className="badge warn">changed</span>}
       </button>
       {current && step.result.events.length > 0 && (
