@@ -49,7 +49,7 @@ export function column(kind: string): number {
 }
 
 interface LayoutNode { id: string; w: number; h: number; col: number }
-interface LayoutEdge { source: string; target: string }
+interface LayoutEdge { source: string; target: string; holds?: boolean }
 
 const COLUMN_W = [176, 176, 168, 168, 160];
 const COLUMN_GAP = 48;
@@ -136,6 +136,23 @@ function anchor(pos: Map<string, XY>, before: ReadonlyMap<string, XY>): void {
 }
 
 /**
+ * The edges that place nodes: every reference, and for a node no reference touches (an
+ * attach point) only its first other edge, so a hook with many links or a directory with
+ * many pins does not pull them all together.
+ */
+function placingEdges(edges: readonly LayoutEdge[]): LayoutEdge[] {
+  const held = new Set<string>();
+  for (const e of edges) if (e.holds) { held.add(e.source); held.add(e.target); }
+  const placed = new Set<string>();
+  return edges.filter((e) => {
+    if (e.holds) return true;
+    if (held.has(e.target) || placed.has(e.target)) return false;
+    placed.add(e.target);
+    return true;
+  });
+}
+
+/**
  * The union of a history's graphs, kept incrementally: feed it the graphs of steps
  * 0..n in order; a new prefix (history truncated or replayed) starts it over.
  */
@@ -169,7 +186,7 @@ export class HistoryLayout {
     for (let i = same; i < graphs.length; i++) if (i === 0 || graphs[i] !== graphs[i - 1]) this.add(graphs[i]!);
     this.graphs = [...graphs];
     if (this.dirty) {
-      this.positions = this.stable.layout([...this.nodes.values()], [...this.edges.values()]);
+      this.positions = this.stable.layout([...this.nodes.values()], placingEdges([...this.edges.values()]));
       this.dirty = false;
     }
     return this.positions;
@@ -190,7 +207,7 @@ export class HistoryLayout {
     for (const e of g.edges) {
       const k = `${e.source}\u0000${e.target}`;
       if (!this.edges.has(k)) {
-        this.edges.set(k, { source: e.source, target: e.target });
+        this.edges.set(k, { source: e.source, target: e.target, holds: e.holds });
         this.dirty = true;
       }
     }

@@ -57,10 +57,18 @@ const fds = (a: ActionArgs, k: string): number[] => {
   return Array.isArray(v) ? [...(v as number[])] : [];
 };
 
+const pidsOf = new WeakMap<object, Set<number>>();
+/** The live pids of a snapshot, computed once per snapshot (buttons ask on every change). */
+function livePids(snap: ReturnType<typeof currentSnapshot>): Set<number> {
+  let set = pidsOf.get(snap);
+  if (!set) pidsOf.set(snap, (set = new Set(snap.processes.map((p) => p.pid))));
+  return set;
+}
+
 function needProcess(s: PlaygroundState, a: ActionArgs): string | null {
   const pid = num(a, 'pid');
   if (!Number.isInteger(pid)) return 'Choose a process';
-  return currentSnapshot(s).processes.some((p) => p.pid === pid) ? null : `No process ${pid} at this step`;
+  return livePids(currentSnapshot(s)).has(pid) ? null : `No process ${pid} at this step`;
 }
 function needFd(s: PlaygroundState, a: ActionArgs): string | null {
   return needProcess(s, a) ?? (Number.isInteger(num(a, 'fd')) ? null : 'Choose an fd');

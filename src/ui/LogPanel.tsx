@@ -1,6 +1,6 @@
 /** The kernel's log, step by step: each step's call and result, and for the step on view
  * what happened inside the kernel, naming the Linux function at each point. */
-import { useEffect, useRef } from 'react';
+import { memo, useEffect, useRef } from 'react';
 import type { KernelEvent } from '../kernel/index';
 import { failed, resultText, type Step } from '../store/index';
 import { usePlayground, useStoreApi } from './store';
@@ -18,7 +18,7 @@ function EventRow({ e }: { e: KernelEvent }) {
   );
 }
 
-function StepRow({ step, current, changed }: { step: Step; current: boolean; changed: boolean }) {
+const StepRow = memo(function StepRow({ step, current, changed }: { step: Step; current: boolean; changed: boolean }) {
   const store = useStoreApi();
   const r = step.result;
   const bad = step.command !== null && failed(step.command, r);
@@ -38,7 +38,7 @@ function StepRow({ step, current, changed }: { step: Step; current: boolean; cha
       )}
     </li>
   );
-}
+});
 
 export function LogPanel() {
   const steps = usePlayground((s) => s.steps);
@@ -48,9 +48,16 @@ export function LogPanel() {
   const from = Math.max(0, cursor - WINDOW);
   const to = Math.min(steps.length, cursor + WINDOW);
 
+  // Keep the step on view in view: scroll the log itself only (scrollIntoView would lay out
+  // and scroll the whole page).
   useEffect(() => {
+    const box = list.current?.parentElement;
     const el = list.current?.querySelector<HTMLElement>('li.current');
-    el?.scrollIntoView({ block: 'nearest' });
+    if (!box || !el) return;
+    const top = el.offsetTop - box.offsetTop;
+    if (top < box.scrollTop || top + Math.min(el.offsetHeight, box.clientHeight) > box.scrollTop + box.clientHeight) {
+      box.scrollTop = Math.max(0, top - 24);
+    }
   }, [cursor, steps]);
 
   return (

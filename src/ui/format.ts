@@ -16,16 +16,34 @@ export interface FdInfo {
   text: string;
 }
 
+interface Index { procs: Map<number, KernelSnapshot['processes'][number]>; files: Map<string, KernelSnapshot['files'][number]>; fds: Map<number, FdInfo[]> }
+const indexes = new WeakMap<KernelSnapshot, Index>();
+function indexOf(snap: KernelSnapshot): Index {
+  let ix = indexes.get(snap);
+  if (!ix) {
+    ix = { procs: new Map(snap.processes.map((p) => [p.pid, p])), files: new Map(snap.files.map((f) => [f.key, f])), fds: new Map() };
+    indexes.set(snap, ix);
+  }
+  return ix;
+}
+
+/** A process's fd table in words (cached per snapshot). */
 export function fdsOf(snap: KernelSnapshot, pid: number | null): FdInfo[] {
-  const p = snap.processes.find((x) => x.pid === pid);
+  if (pid === null) return [];
+  const ix = indexOf(snap);
+  const hit = ix.fds.get(pid);
+  if (hit) return hit;
+  const p = ix.procs.get(pid);
   if (!p) return [];
-  return p.fds.map(({ fd, file }) => {
-    const f = snap.files.find((x) => x.key === file);
+  const out = p.fds.map(({ fd, file }): FdInfo => {
+    const f = ix.files.get(file);
     const kind = f?.kind ?? 'tty';
     const target = f?.target ?? 'tty';
     const text = kind === 'tty' ? 'tty' : kind === 'dir' ? `dir ${target}` : objectName({ snap }, target);
     return { fd, file, kind, target, text };
   });
+  ix.fds.set(pid, out);
+  return out;
 }
 
 /** Fds of a process that refer to BPF objects (of one kind, if given). */

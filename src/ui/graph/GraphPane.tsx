@@ -13,6 +13,10 @@ import { GraphViewModel, type FlowNode } from './view';
 import { Legend } from './Legend';
 
 const PADDING = 0.05;
+/** Below this zoom the whole history would be unreadable dots: show its top-left corner at
+ * a readable zoom instead (and keep React Flow's culling effective). */
+const MIN_FIT_ZOOM = 0.35;
+const LARGE_ZOOM = 0.6;
 
 function Flow() {
   const store = useStoreApi();
@@ -29,7 +33,9 @@ function Flow() {
   const height = useFlowStore((s) => s.height);
   const { bounds, layoutVersion } = view;
   useEffect(() => {
-    if (width > 0 && height > 0) void rf.setViewport(getViewportForBounds(bounds, width, height, 0.05, 1, PADDING));
+    if (width <= 0 || height <= 0) return;
+    const fit = getViewportForBounds(bounds, width, height, 0.05, 1, PADDING);
+    void rf.setViewport(fit.zoom >= MIN_FIT_ZOOM ? fit : { x: 16 - bounds.x * LARGE_ZOOM, y: 16 - bounds.y * LARGE_ZOOM, zoom: LARGE_ZOOM });
   }, [rf, bounds, layoutVersion, width, height]);
 
   useEffect(() => {

@@ -35,6 +35,10 @@ export interface GraphView {
   bounds: { x: number; y: number; width: number; height: number };
 }
 
+/** Above this many nodes, edges are drawn without labels (except the selection's paths),
+ * and weak edges only for the selection. */
+export const LABELLED_NODES = 300;
+
 const ARROW = { type: 'arrowclosed' as MarkerType, width: 14, height: 14 };
 
 interface NodeEntry { g: GraphNode; x: number; y: number; w: number; h: number; flags: string; node: FlowNode }
@@ -89,7 +93,16 @@ export class GraphViewModel {
     for (const g of graph.nodes) nodes.push(this.node(g, nodeFlags(g, selected, r, ran, fired, false), false));
     for (const g of freedNodes(prev, graph)) nodes.push(this.node(g, nodeFlags(g, null, null, ran, null, true), true));
     const edges: Edge[] = [];
-    for (const e of graph.edges) edges.push(this.edge(e, r));
+    // Edge labels are SVG text React Flow measures one by one: in a large graph only the
+    // selection's paths keep theirs.
+    // Weak edges (a link on its hook, a pin in its directory) fan in to a few hubs: in a
+    // large graph they are long lines across everything, costly to lay out and raster, so
+    // only those of the selection are drawn (the link's state and the hook's count say it).
+    const small = graph.nodes.length <= LABELLED_NODES;
+    for (const e of graph.edges) {
+      if (!small && !e.holds && e.source !== selected && e.target !== selected) continue;
+      edges.push(this.edge(e, r, small));
+    }
     return { nodes, edges, retainers: r, layoutVersion: this.layoutVersion, bounds: this.bounds };
   }
 
@@ -122,16 +135,17 @@ export class GraphViewModel {
     return node;
   }
 
-  private edge(e: GraphEdge, r: Retainers | null): Edge {
+  private edge(e: GraphEdge, r: Retainers | null, labels: boolean): Edge {
     const onPath = r?.edges.has(e.id) ?? false;
-    const flags = `e-${e.kind}${e.holds ? '' : ' e-weak'}${onPath ? ' rt' : ''}`;
+    const labelled = labels || onPath;
+    const flags = `e-${e.kind}${e.holds ? '' : ' e-weak'}${onPath ? ' rt' : ''}${labelled ? '' : ' nolabel'}`;
     const old = this.edgeCache.get(e.id);
     if (old && old.e.label === e.label && old.e.source === e.source && old.e.target === e.target && old.flags === flags) return old.edge;
     const edge: Edge = {
       id: e.id,
       source: e.source,
       target: e.target,
-      label: e.label || undefined,
+      label: labelled ? e.label || undefined : undefined,
       className: flags,
       ariaLabel: `${e.label || e.kind}: ${e.source} to ${e.target}`,
       selectable: false,
