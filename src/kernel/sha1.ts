@@ -1,5 +1,6 @@
-/** SHA-1 (FIPS 180-4), for program tags. Small inputs only. */
-export function sha1(msg: Uint8Array): Uint8Array {
+/** Merkle–Damgård padding shared by SHA-1 and SHA-256: the message, 0x80, zeros, and the
+ * bit length as a big-endian u64, to a multiple of 64 bytes. */
+export function mdPad(msg: Uint8Array): DataView {
   const ml = msg.length;
   const padded = new Uint8Array(((ml + 9 + 63) >> 6) << 6);
   padded.set(msg);
@@ -7,9 +8,15 @@ export function sha1(msg: Uint8Array): Uint8Array {
   const view = new DataView(padded.buffer);
   view.setUint32(padded.length - 4, (ml * 8) >>> 0);
   view.setUint32(padded.length - 8, Math.floor((ml * 8) / 2 ** 32));
+  return view;
+}
+
+/** SHA-1 (FIPS 180-4), for program tags before 6.18. Small inputs only. */
+export function sha1(msg: Uint8Array): Uint8Array {
+  const view = mdPad(msg);
   let h0 = 0x67452301, h1 = 0xefcdab89, h2 = 0x98badcfe, h3 = 0x10325476, h4 = 0xc3d2e1f0;
   const w = new Uint32Array(80);
-  for (let off = 0; off < padded.length; off += 64) {
+  for (let off = 0; off < view.byteLength; off += 64) {
     for (let t = 0; t < 16; t++) w[t] = view.getUint32(off + t * 4);
     for (let t = 16; t < 80; t++) {
       const x = w[t - 3]! ^ w[t - 8]! ^ w[t - 14]! ^ w[t - 16]!;

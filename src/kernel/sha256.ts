@@ -1,3 +1,5 @@
+import { mdPad } from './sha1';
+
 /** SHA-256 (FIPS 180-4), for program tags on 6.18+ (`bpf_prog_calc_tag`). Small inputs only. */
 const K = new Uint32Array([
   0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
@@ -13,16 +15,10 @@ const K = new Uint32Array([
 const rotr = (x: number, n: number): number => (x >>> n) | (x << (32 - n));
 
 export function sha256(msg: Uint8Array): Uint8Array {
-  const ml = msg.length;
-  const padded = new Uint8Array(((ml + 9 + 63) >> 6) << 6);
-  padded.set(msg);
-  padded[ml] = 0x80;
-  const view = new DataView(padded.buffer);
-  view.setUint32(padded.length - 4, (ml * 8) >>> 0);
-  view.setUint32(padded.length - 8, Math.floor((ml * 8) / 2 ** 32));
+  const view = mdPad(msg);
   const h = new Uint32Array([0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]);
   const w = new Uint32Array(64);
-  for (let off = 0; off < padded.length; off += 64) {
+  for (let off = 0; off < view.byteLength; off += 64) {
     for (let t = 0; t < 16; t++) w[t] = view.getUint32(off + t * 4);
     for (let t = 16; t < 64; t++) {
       const s0 = rotr(w[t - 15]!, 7) ^ rotr(w[t - 15]!, 18) ^ (w[t - 15]! >>> 3);
