@@ -41,6 +41,7 @@ test('a pinned link outlives its loader until it is unpinned', async ({ page, co
   await expect(pg.highlightedEdges()).toHaveCount(1);
   await expect(pg.highlightedEdges()).toHaveAttribute('data-kind', 'pin');
   await expect(pg.node('pin', 'pin /sys/fs/bpf/my_link')).toHaveAttribute('data-highlight', 'retainer');
+  await pg.shot('seed-story-pin-holds');
 
   expect(await pg.fire('tracepoint:sys_enter')).toContain('ran raw_tp_prog');
 
