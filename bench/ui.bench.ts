@@ -14,6 +14,8 @@
  *      retainer (when on screen: React Flow draws only what is in view), and to the next
  *      frame.
  *    Targets: 16 ms at 500 objects, 100 ms at 2,000.
+ *    - new step: a `spawn` at the end of the history, to the frame that shows it (no
+ *      target; above 300 nodes new nodes are placed without a dagre run).
  *
  * Medians. Timings on the project's shared 2-core VM spread by about ±35 % run to run.
  */
@@ -99,7 +101,7 @@ function benchStory(n: number) {
 
 type Timing = { dom: number; frame: number };
 
-async function atScale(page: Page, n: number): Promise<{ nodes: number; setup: number; step: Timing[]; select: Timing[] }> {
+async function atScale(page: Page, n: number): Promise<{ nodes: number; setup: number; step: Timing[]; select: Timing[]; dispatch: Timing[] }> {
   const { story, victim } = benchStory(n);
   const setup = await page.evaluate(async (s) => {
     const t0 = performance.now();
@@ -171,7 +173,27 @@ async function atScale(page: Page, n: number): Promise<{ nodes: number; setup: n
     st.getState().select(null);
     return out;
   }, REPS);
-  return { nodes, setup, step, select };
+  // A new process at the end of the history: a new step, and new nodes placed into the layout.
+  const dispatch = await page.evaluate(async (reps) => {
+    const tick = () => new Promise<void>((r) => { const c = new MessageChannel(); c.port1.onmessage = () => r(); c.port2.postMessage(0); });
+    const frame = () => new Promise<void>((r) => requestAnimationFrame(() => r()));
+    const st = window.playground!.store;
+    st.getState().last();
+    await new Promise((r) => setTimeout(r, 100));
+    const out: { dom: number; frame: number }[] = [];
+    for (let i = 0; i < reps; i++) {
+      const want = `/ ${st.getState().steps.length}`;
+      const t0 = performance.now();
+      window.playground!.run('process.spawn', { comm: `extra${i}` });
+      while (!document.querySelector('[data-testid=step-count]')?.textContent?.endsWith(want)) await tick();
+      const dom = performance.now() - t0;
+      await frame();
+      out.push({ dom, frame: performance.now() - t0 });
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return out;
+  }, 5);
+  return { nodes, setup, step, select, dispatch };
 }
 
 export default async function uiBench(): Promise<void> {
@@ -202,6 +224,8 @@ export default async function uiBench(): Promise<void> {
       console.log(`ui: history of ${n} objects loaded and drawn in ${ms(r.setup)}`);
       console.log(line('step', r.step));
       console.log(line('select', r.select));
+      const d = median(r.dispatch.map((x) => x.frame));
+      console.log(`ui: new step (spawn) at ${n} objects: drawn in ${ms(d)} (median of ${r.dispatch.length}; no target)`);
       await page.close();
     }
   } finally {

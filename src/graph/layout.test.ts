@@ -80,3 +80,29 @@ describe('HistoryLayout: one stable layout for the whole history', () => {
     expect(h.update(graphsOf(store.getState().steps)).size).toBe(2); // the two mount roots
   });
 });
+
+describe('HistoryLayout at scale', () => {
+  it('places a few new objects into free room without a dagre run, moving nothing', () => {
+    const store = createPlaygroundStore();
+    const d = (call: Parameters<typeof syscall>[0]) => store.getState().dispatch(syscall(call)).result.ret;
+    for (let g = 0; g < 62; g++) {
+      const pid = d({ call: 'spawn', comm: `l${g}` });
+      d({ call: 'bpf', pid, cmd: 'BPF_MAP_CREATE', attr: { map_type: 'BPF_MAP_TYPE_ARRAY', key_size: 4, value_size: 8, max_entries: 1, map_name: `m${g}` } });
+      d({ call: 'bpf', pid, cmd: 'BPF_PROG_LOAD', attr: { prog_type: 'BPF_PROG_TYPE_RAW_TRACEPOINT', prog_name: `p${g}`, fd_array: [3] } });
+    }
+    const h = new HistoryLayout();
+    const before = new Map([...h.update(graphsOf(store.getState().steps))].map(([k, v]) => [k, { ...v }]));
+    expect(before.size).toBeGreaterThan(300);
+    d({ call: 'bpf', pid: 100, cmd: 'BPF_RAW_TRACEPOINT_OPEN', attr: { name: 'sys_enter', prog_fd: 4 } }); // a link, its file, a hook
+    d({ call: 'dup', pid: 101, fd: 3 }); // a process grows a row
+    const graphs = graphsOf(store.getState().steps);
+    const after = h.update(graphs);
+    expect(h.runs).toBe(1);
+    expect(h.incrementalRuns).toBe(1);
+    expect(after.size).toBe(before.size + 3);
+    const moved = [...before].filter(([id, p]) => after.get(id)!.x !== p.x || after.get(id)!.y !== p.y).map(([id]) => id);
+    for (const id of moved) expect(['process', 'dir'], id).toContain(graphs.at(-1)!.byId.get(id)?.kind ?? 'dir'); // only column 0, below the grown process
+    const sizes = new Map(graphs.flatMap((g) => g.nodes.map((n) => [n.id, h.size(n.id)!] as const)));
+    expect(overlaps(after, sizes)).toEqual([]);
+  });
+});

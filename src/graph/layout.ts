@@ -75,6 +75,11 @@ export class StableLayout {
   /** How many times dagre actually ran (tests and benches read it). */
   runs = 0;
 
+  /** Take positions placed elsewhere (incrementally) as the ones to stay close to. */
+  remember(pos: ReadonlyMap<string, XY>): void {
+    this.last = new Map([...pos].map(([k, v]) => [k, { ...v }]));
+  }
+
   constructor() {
     this.g.setGraph({ ...OPTIONS });
     this.g.setDefaultEdgeLabel(() => ({}));
@@ -156,8 +161,20 @@ function placingEdges(edges: readonly LayoutEdge[]): LayoutEdge[] {
  * The union of a history's graphs, kept incrementally: feed it the graphs of steps
  * 0..n in order; a new prefix (history truncated or replayed) starts it over.
  */
+/** From this many nodes, a few new nodes are placed into free room of their column instead
+ * of a dagre run (which takes seconds at 2,000 nodes); nothing else moves. */
+export const INCREMENTAL_FROM = 300;
+const INCREMENTAL_MAX_NEW = 32;
+const GAP = 14;
+
 export class HistoryLayout {
   private graphs: Graph[] = [];
+  /** Existing nodes that got bigger since the last layout (a process with more fds). */
+  private grown = new Set<string>();
+  /** How many times new nodes were placed without dagre. */
+  incrementalRuns = 0;
+  /** The last change of positions placed new nodes only (the view need not refit). */
+  lastIncremental = false;
   private nodes = new Map<string, LayoutNode>();
   private edges = new Map<string, LayoutEdge>();
   private readonly stable = new StableLayout();
@@ -176,20 +193,70 @@ export class HistoryLayout {
   update(graphs: readonly Graph[]): ReadonlyMap<string, XY> {
     let same = 0;
     while (same < graphs.length && same < this.graphs.length && graphs[same] === this.graphs[same]) same++;
+    let reset = false;
     if (same < this.graphs.length) {
       this.nodes.clear();
       this.edges.clear();
       this.graphs = [];
       same = 0;
       this.dirty = true;
+      reset = true;
     }
     for (let i = same; i < graphs.length; i++) if (i === 0 || graphs[i] !== graphs[i - 1]) this.add(graphs[i]!);
     this.graphs = [...graphs];
     if (this.dirty) {
-      this.positions = this.stable.layout([...this.nodes.values()], placingEdges([...this.edges.values()]));
+      const placed = reset ? null : this.placeNew(this.positions);
+      this.lastIncremental = placed !== null;
+      if (placed) {
+        this.positions = placed;
+        this.stable.remember(placed);
+        this.incrementalRuns++;
+      } else {
+        this.positions = this.stable.layout([...this.nodes.values()], placingEdges([...this.edges.values()]));
+      }
       this.dirty = false;
+      this.grown.clear();
     }
     return this.positions;
+  }
+
+  /** Place the nodes `prev` lacks next to a neighbour, in free room of their column; null
+   * when a full layout is due (a small graph, or many new nodes). */
+  private placeNew(prev: ReadonlyMap<string, XY>): Map<string, XY> | null {
+    const fresh = [...this.nodes.values()].filter((n) => !prev.has(n.id));
+    if (prev.size < INCREMENTAL_FROM || fresh.length + this.grown.size === 0 || fresh.length > INCREMENTAL_MAX_NEW) return null;
+    const pos = new Map<string, XY>();
+    const cols = new Map<number, { id: string; y0: number; y1: number }[]>();
+    for (const n of this.nodes.values()) {
+      const p = prev.get(n.id);
+      if (!p) continue;
+      pos.set(n.id, { ...p });
+      (cols.get(n.col) ?? cols.set(n.col, []).get(n.col)!).push({ id: n.id, y0: p.y, y1: p.y + n.h });
+    }
+    // A node that grew pushes what it now overlaps further down its column.
+    for (const col of cols.values()) {
+      col.sort((a, b) => a.y0 - b.y0);
+      for (let i = 1; i < col.length; i++) {
+        const above = col[i - 1]!;
+        const r = col[i]!;
+        if (this.grown.size > 0 && above.y1 + GAP - r.y0 > 0.5) {
+          const dy = above.y1 + GAP - r.y0;
+          r.y0 += dy;
+          r.y1 += dy;
+          pos.get(r.id)!.y += dy;
+        }
+      }
+    }
+    const edges = [...this.edges.values()];
+    for (const n of fresh) {
+      const col = (cols.get(n.col) ?? cols.set(n.col, []).get(n.col)!).sort((a, b) => a.y0 - b.y0);
+      const near = edges.find((e) => (e.source === n.id && pos.has(e.target)) || (e.target === n.id && pos.has(e.source)));
+      let y = near ? pos.get(near.source === n.id ? near.target : near.source)!.y : (col[col.length - 1]?.y1 ?? 0) + GAP;
+      for (const r of col) if (y < r.y1 + GAP && y + n.h + GAP > r.y0) y = r.y1 + GAP; // slide down past what it hits
+      pos.set(n.id, { x: COLUMN_X[n.col] ?? 0, y });
+      col.push({ id: n.id, y0: y, y1: y + n.h });
+    }
+    return pos;
   }
 
   private add(g: Graph): void {
@@ -202,6 +269,7 @@ export class HistoryLayout {
       } else if (s.h > old.h || s.w > old.w) {
         this.nodes.set(n.id, { ...old, w: Math.max(s.w, old.w), h: Math.max(s.h, old.h) });
         this.dirty = true;
+        this.grown.add(n.id);
       }
     }
     for (const e of g.edges) {

@@ -29,16 +29,22 @@ export const pinId = (path: string): string => `pin:${path}`;
 export const dirId = (path: string): string => `dir:${path}`;
 export const pidId = (pid: number): string => `pid:${pid}`;
 
-/** A BPF object in words, as the panels name it: "link 1", "prog raw_tp_prog", "map test_lin.bss". */
+const names = new WeakMap<KernelSnapshot, Map<string, string>>();
+
+/** A BPF object in words, as the panels name it: "link 1", "prog raw_tp_prog", "map test_lin.bss".
+ * Names are computed once per snapshot. */
 export function objectName(b: Pick<GraphBuilder, 'snap'>, key: string): string {
   const s = b.snap;
-  const p = s.progs.find((x) => x.key === key);
-  if (p) return `prog ${p.name || p.id}`;
-  const m = s.maps.find((x) => x.key === key);
-  if (m) return `map ${m.name || m.id}`;
-  const l = s.links.find((x) => x.key === key);
-  if (l) return l.isLink ? `link ${l.id || '(no id)'}` : `attachment of prog ${s.progs.find((x) => x.key === l.prog)?.name ?? ''}`.trim();
-  return key;
+  let m = names.get(s);
+  if (!m) {
+    m = new Map();
+    for (const p of s.progs) m.set(p.key, `prog ${p.name || p.id}`);
+    for (const x of s.maps) m.set(x.key, `map ${x.name || x.id}`);
+    const progName = (k: string): string => s.progs.find((x) => x.key === k)?.name ?? '';
+    for (const l of s.links) m.set(l.key, l.isLink ? `link ${l.id || '(no id)'}` : `attachment of prog ${progName(l.prog)}`.trim());
+    names.set(s, m);
+  }
+  return m.get(key) ?? key;
 }
 
 const processes: GraphSource = {

@@ -70,7 +70,8 @@ export class GraphViewModel {
     const before = this.positions;
     this.positions = this.layout.update(this.graphs);
     if (this.positions !== before) {
-      this.layoutVersion++;
+      // New nodes placed into free room of a large layout: keep the user's view.
+      if (!this.layout.lastIncremental) this.layoutVersion++;
       let [x0, y0, x1, y1] = [Infinity, Infinity, -Infinity, -Infinity];
       for (const [id, p] of this.positions) {
         const s = this.layout.size(id) ?? { w: 0, h: 0 };
