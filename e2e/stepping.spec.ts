@@ -29,6 +29,19 @@ test('opens on the link_pinning story at step 0, and steps back and forward', as
   await expect(pg.highlightedEdges()).toHaveCount(3);
 
   // buttons, the slider, Home and End
+  // keyboard only: a graph node takes focus; Enter selects it, Escape clears the selection
+  await pg.node('prog', 'program raw_tp_prog').focus();
+  await page.keyboard.press('Enter');
+  await expect(pg.node('prog', 'program raw_tp_prog')).toHaveAttribute('data-highlight', 'selected');
+  await expect(pg.inspector.getByTestId('inspector-title')).toHaveText('raw_tp_prog (prog)');
+  await page.keyboard.press('Escape');
+  await expect(pg.inspector.getByRole('heading', { name: 'This step' })).toBeVisible();
+  await page.getByRole('tab', { name: 'Processes' }).focus();
+  await page.keyboard.press('ArrowRight');
+  await expect(page.getByRole('tab', { name: 'Programs' })).toHaveAttribute('aria-selected', 'true');
+  await page.keyboard.press('ArrowLeft');
+  await pg.node('link', 'link 1').click();
+
   await pg.button('Step forward').click();
   await pg.button('Step forward').click();
   await expect(page.getByTestId('step-count')).toHaveText('Step 8 / 14');
