@@ -38,7 +38,8 @@ describeReal('cgroup and XDP attachments on the real kernel', () => {
     ]);
     const r = run.results;
     const prog = r[3]!.object!.id;
-    expect(r.map((x) => x.ret)).toEqual([r[0]!.ret, 0, 3, 4, 5, 0, 0, 0, 0, -28, -1, 0, 0, 0, 0, 0, 6, 0, 0, 0, -67, -2]);
+    // a trigger returns the number of runs
+    expect(r.map((x) => x.ret)).toEqual([r[0]!.ret, 0, 3, 4, 5, 1, 0, 2, 0, -28, -1, 0, 0, 1, 0, 0, 6, 0, 0, 0, -67, -2]);
     expect(r[5]!.ran).toEqual([prog]);
     expect(r[7]!.ran).toEqual([prog, prog]);
     expect(r[8]!.attr).toMatchObject({ prog_ids: [prog, prog], prog_cnt: 2, attach_flags: 2 });
@@ -70,7 +71,7 @@ describeReal('cgroup and XDP attachments on the real kernel', () => {
     ]);
     const r = run.results;
     const prog = r[1]!.object!.id;
-    expect(r.map((x) => x.ret).slice(1)).toEqual([3, 4, 0, 0, -16, -22, 0, -22, 0, 0, 0, 5, 0]);
+    expect(r.map((x) => x.ret).slice(1)).toEqual([3, 4, 1, 0, -16, -22, 0, -22, 0, 0, 0, 5, 1]);
     expect(r[3]!.ran).toEqual([prog]);
     expect(r[4]!.ran).toEqual([]);
     expect(r[7]!.attr!.info).toEqual({ type: 'BPF_LINK_TYPE_XDP', id: r[2]!.object!.id, prog_id: prog, xdp: { ifindex: 2 } });

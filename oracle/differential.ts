@@ -10,7 +10,9 @@
 import type { BpfAttr, KernelCall } from '../src/kernel/call';
 import { Kernel } from '../src/kernel/kernel';
 import { normalizeTrace, type TraceEntry } from './normalize';
-import { runOnRealKernel } from './realKernel';
+import { performance } from 'node:perf_hooks';
+import type { RunLock } from './pool';
+import { runOnRealKernel, type ModelObject } from './realKernel';
 
 export interface Compared {
   model: TraceEntry[];
@@ -24,14 +26,31 @@ const PROG_INFO_KEPT = ['type', 'id', 'name', 'map_ids', 'nr_map_ids', 'run_cnt'
 
 /** The model's trace of `calls` on a fresh kernel of `version`. */
 export function modelTrace(calls: readonly KernelCall[], version = '6.18'): TraceEntry[] {
+  return modelRun(calls, version).trace;
+}
+
+const CREATES = ['BPF_PROG_LOAD', 'BPF_MAP_CREATE', 'BPF_RAW_TRACEPOINT_OPEN', 'BPF_LINK_CREATE'];
+
+/** The model's trace, and per call the object it created (for the oracle's id translation). */
+export function modelRun(calls: readonly KernelCall[], version = '6.18'): { trace: TraceEntry[]; objects: (ModelObject | undefined)[] } {
   const kernel = new Kernel({ version, log: false });
-  return calls.map((c) => {
-    const r = kernel.apply(structuredClone(c));
+  const objects: (ModelObject | undefined)[] = [];
+  const trace = calls.map((c, i) => {
+    let copy: KernelCall;
+    try { copy = structuredClone(c); } catch { copy = c; }
+    const r = kernel.apply(copy);
     const e: TraceEntry = { ret: r.ret };
-    if (r.attr) e.attr = r.attr;
+    const a = (c as { attr?: unknown }).attr;
+    // an attr that is no object is a NULL attr on the kernel: nothing is written back
+    if (r.attr && typeof a === 'object' && a !== null && !Array.isArray(a)) e.attr = r.attr;
     if (r.ran) e.ran = r.ran;
+    if (c?.call === 'bpf' && CREATES.includes(c.cmd) && r.ret >= 0) {
+      const t = kernel.internals.processes.get(c.pid)?.fds[r.ret]?.file.target;
+      if (t && (t.kind === 'prog' || t.kind === 'map' || t.kind === 'link') && t.id > 0) objects[i] = { kind: t.kind, id: t.id };
+    }
     return e;
   });
+  return { trace, objects };
 }
 
 function cgroupIds(entries: TraceEntry[]): TraceEntry[] {
@@ -59,31 +78,141 @@ function trimProgInfo(e: TraceEntry): TraceEntry {
 }
 
 /** Normalized and comparable. */
-export function comparable(calls: readonly KernelCall[], trace: readonly TraceEntry[], fullProgInfo = false): TraceEntry[] {
-  const n = cgroupIds(normalizeTrace(calls, trace));
+export function comparable(calls: readonly KernelCall[], trace: readonly TraceEntry[], fullProgInfo = false, skip?: ReadonlySet<number>): TraceEntry[] {
+  const n = cgroupIds(normalizeTrace(calls, trace, skip ? { skip } : {}));
   return fullProgInfo ? n : n.map(trimProgInfo);
 }
 
 /** JSON with object keys sorted, so field order does not matter. */
-const show = (v: unknown): string => JSON.stringify(v, (_k, x: unknown) => (x && typeof x === 'object' && !Array.isArray(x)
-  ? Object.fromEntries(Object.entries(x as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : x));
+export const show = (v: unknown): string => JSON.stringify(v, (_k, x: unknown) => (x && typeof x === 'object' && !Array.isArray(x)
+  ? Object.fromEntries(Object.entries(x as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : x)) ?? String(v);
+
+/** What is compared of one call: return value, out-parameters, what ran. */
+const compared = (e: TraceEntry): string => show({ ret: e.ret, attr: e.attr, ran: e.ran });
+
+/** The calls whose normalized entries differ (not-comparable calls left out), one line each. */
+export function diffTraces(calls: readonly KernelCall[], model: readonly TraceEntry[], real: readonly TraceEntry[]): { index: number; line: string }[] {
+  const out: { index: number; line: string }[] = [];
+  calls.forEach((c, i) => {
+    const r = real[i], m = model[i];
+    if (!r || !m || r.notComparable) return;
+    const a = compared(m), b = compared(r);
+    if (a !== b) out.push({ index: i, line: `#${i} ${show(c)}\n    model: ${a}\n    real:  ${b}` });
+  });
+  return out;
+}
+
+export interface CompareOptions {
+  /** The release the model runs as (default "6.18"). */
+  version?: string;
+  /** Shared by runs going on at the same time (pool.ts). */
+  lock?: RunLock;
+}
+
+export interface Compared {
+  model: TraceEntry[];
+  real: TraceEntry[];
+  /** One line per call whose normalized entries differ (empty: equal). */
+  diffs: string[];
+  /** The index of each differing call. */
+  diffAt: number[];
+  kernelRelease: string;
+  /** Calls not comparable here, and the oracle's own failures among them. */
+  notComparable: number;
+  oracleErrors: string[];
+  /** Wall time of the real run and of the model's. */
+  realMs: number;
+  modelMs: number;
+}
 
 /** Runs `calls` on both and compares. Calls the oracle cannot compare are left out. */
-export async function compareWithRealKernel(calls: readonly KernelCall[], opts: { version?: string } = {}): Promise<Compared> {
-  const run = await runOnRealKernel(calls);
-  const real = comparable(calls, run.results);
-  const model = comparable(calls, modelTrace(calls, opts.version));
-  const diffs: string[] = [];
-  calls.forEach((c, i) => {
-    const r = real[i]!;
-    if (r.notComparable) return;
-    const m = model[i]!;
-    // A trigger is compared by what ran: the model returns the number of runs (or -errno
-    // for an event it does not know), the oracle 0.
-    const trig = c.call === 'trigger';
-    const a = show(trig ? { ran: m.ran } : { ret: m.ret, attr: m.attr, ran: m.ran });
-    const b = show(trig ? { ran: r.ran } : { ret: r.ret, attr: r.attr, ran: r.ran });
-    if (a !== b) diffs.push(`#${i} ${show(c)}\n    model: ${a}\n    real:  ${b}`);
-  });
-  return { model, real, diffs, kernelRelease: run.kernelRelease };
+export async function compareWithRealKernel(calls: readonly KernelCall[], opts: CompareOptions = {}): Promise<Compared> {
+  const t0 = performance.now();
+  const m = modelRun(calls, opts.version);
+  const modelMs = performance.now() - t0;
+  const run = await runOnRealKernel(calls, { modelObjects: m.objects, ...(opts.lock ? { lock: opts.lock } : {}) });
+  // what the oracle could not compare is renumbered in neither trace
+  const skip = new Set(run.results.flatMap((r, i) => (r.notComparable ? [i] : [])));
+  const real = comparable(calls, run.results, false, skip);
+  const model = comparable(calls, m.trace, false, skip);
+  const d = diffTraces(calls, model, real);
+  return {
+    model, real, diffs: d.map((x) => x.line), diffAt: d.map((x) => x.index), kernelRelease: run.kernelRelease,
+    notComparable: run.notComparable, oracleErrors: run.results.flatMap((r, i) => (r.oracleError ? [`#${i}: ${r.oracleError}`] : [])),
+    realMs: run.ms, modelMs,
+  };
+}
+
+/** Both traces call by call, differing calls marked with "!", not comparable ones with "~". */
+export function formatTraces(calls: readonly KernelCall[], c: Pick<Compared, 'model' | 'real'>): string {
+  return calls.map((call, i) => {
+    const m = c.model[i], r = c.real[i];
+    const mark = r?.notComparable ? '~' : m && r && compared(m) !== compared(r) ? '!' : ' ';
+    const lines = [`${mark} #${i} ${show(call)}`, `      model: ${m ? compared(m) : '-'}`, `      real:  ${r ? compared(r) : '-'}`];
+    if (r?.notComparable) lines.push(`      not comparable: ${r.notComparable}`);
+    return lines.join('\n');
+  }).join('\n');
+}
+
+export interface Shrunk {
+  calls: KernelCall[];
+  compared: Compared;
+  /** How many runs on both it took. */
+  runs: number;
+}
+
+/**
+ * Delta debugging (Zeller's ddmin) over the call list: the smallest sub-list (1-minimal:
+ * no single call can go) that still diverges, each candidate run again on both. A
+ * candidate counts when some call differs; calls keep their order, and a shorter list is
+ * replayed as it is (a removed spawn shifts the pids of the calls after it, which is fine:
+ * any sequence on which the two differ is a finding).
+ */
+export async function shrinkDivergence(calls: readonly KernelCall[], opts: CompareOptions & { maxRuns?: number } = {}): Promise<Shrunk | null> {
+  let runs = 0;
+  const maxRuns = opts.maxRuns ?? 400;
+  const test = async (cs: readonly KernelCall[]): Promise<Compared | null> => {
+    runs++;
+    const c = await compareWithRealKernel(cs, opts);
+    return c.diffs.length && !c.oracleErrors.length ? c : null;
+  };
+  let best = await test(calls);
+  if (!best) return null;
+  let cur = [...calls];
+  let n = 2;
+  while (cur.length >= 2 && runs < maxRuns) {
+    const size = Math.ceil(cur.length / n);
+    const chunks: KernelCall[][] = [];
+    for (let i = 0; i < cur.length; i += size) chunks.push(cur.slice(i, i + size));
+    let reduced = false;
+    // complements first: they shrink by one chunk at a time and keep the context calls need
+    for (let i = 0; i < chunks.length && runs < maxRuns; i++) {
+      const candidate = chunks.filter((_, j) => j !== i).flat();
+      const c = await test(candidate);
+      if (c) {
+        cur = candidate;
+        best = c;
+        n = Math.max(n - 1, 2);
+        reduced = true;
+        break;
+      }
+    }
+    if (!reduced) {
+      for (let i = 0; i < chunks.length && runs < maxRuns && chunks.length > 2; i++) {
+        const c = await test(chunks[i]!);
+        if (c) {
+          cur = chunks[i]!;
+          best = c;
+          n = 2;
+          reduced = true;
+          break;
+        }
+      }
+    }
+    if (!reduced) {
+      if (n >= cur.length) break;
+      n = Math.min(cur.length, 2 * n);
+    }
+  }
+  return { calls: cur, compared: best, runs };
 }

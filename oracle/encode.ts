@@ -25,29 +25,43 @@ export type FdKind = 'prog' | 'map' | 'link' | 'other';
 class NotComparable extends Error {}
 const nc = (why: string): never => { throw new NotComparable(why); };
 
+/** A value in a message: JSON where it can be (never throws: bigints, cycles, symbols). */
+export function showValue(v: unknown): string {
+  if (typeof v === 'bigint') return `${v}n`;
+  if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
+  try { return JSON.stringify(v) ?? String(v); } catch { return Object.prototype.toString.call(v); }
+}
+
+/** Whether a number fits a 32-bit field as C code would pass it (int or u32). */
+export const isU32ish = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= -0x80000000 && v <= 0xffffffff;
+
 export function enumValue(v: unknown, names: readonly string[], field: string): number {
-  if (typeof v === 'number' && Number.isInteger(v)) return v;
+  if (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 0xffffffff) return v;
   if (typeof v === 'string') {
     const i = names.indexOf(v);
     if (i >= 0) return i;
     if (v in ENUM_ALIASES) return ENUM_ALIASES[v]!;
   }
-  return nc(`${field}: ${JSON.stringify(v)} is no uapi name this kernel has`);
+  return nc(`${field}: ${showValue(v)} is no uapi name this kernel has`);
 }
 
 export function flagValue(v: unknown, field: string): number {
-  if (typeof v === 'number' && Number.isInteger(v)) return v;
-  if (Array.isArray(v)) return v.reduce<number>((acc, f) => acc | (typeof f === 'string' && f in FLAGS ? FLAGS[f]! : nc(`${field}: unknown flag ${JSON.stringify(f)}`)), 0) >>> 0;
-  return nc(`${field}: ${JSON.stringify(v)} is not a number or an array of flag names`);
+  if (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 0xffffffff) return v;
+  if (Array.isArray(v)) return v.reduce<number>((acc, f) => acc | (typeof f === 'string' && f in FLAGS ? FLAGS[f]! : nc(`${field}: unknown flag ${showValue(f)}`)), 0) >>> 0;
+  return nc(`${field}: ${showValue(v)} is not a number or an array of flag names`);
 }
 
-const intValue = (v: unknown, field: string): number =>
-  typeof v === 'number' && Number.isInteger(v) ? v : nc(`${field}: ${JSON.stringify(v)} is not an integer`);
+/** An integer of a 32-bit field (or, `size` 8, a u64 that JavaScript holds exactly). */
+const intValue = (v: unknown, field: string, size = 4): number =>
+  (size === 8 ? typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 : isU32ish(v)) ? v as number
+    : nc(`${field}: ${showValue(v)} is not ${size === 8 ? 'a u64' : 'a 32-bit integer'}`);
 
 /** `{cgroup: {relative_fd: 3}}` → `cgroup.relative_fd`. */
-function flatten(attr: BpfAttr, prefix = ''): [string, unknown][] {
+function flatten(attr: BpfAttr, prefix = '', seen = new Set<object>()): [string, unknown][] {
+  if (seen.has(attr)) nc(`attr.${prefix.slice(0, -1)} refers back to itself: no C struct is a cycle`);
+  seen.add(attr);
   return Object.entries(attr).flatMap(([k, v]): [string, unknown][] =>
-    v && typeof v === 'object' && !Array.isArray(v) ? flatten(v as BpfAttr, `${prefix}${k}.`) : [[prefix + k, v]]);
+    v && typeof v === 'object' && !Array.isArray(v) ? flatten(v as BpfAttr, `${prefix}${k}.`, seen) : [[prefix + k, v]]);
 }
 
 class Builder {
@@ -59,9 +73,10 @@ class Builder {
   field(name: string, spec: FieldSpec, v: unknown): void {
     if (spec.chars) {
       if (typeof v !== 'string') nc(`${name} must be a string`);
-      this.attr.set(Buffer.from(v as string, 'latin1').subarray(0, 16), spec.off);
+      // UTF-8, as a program would pass a JavaScript string; 16 bytes at most (no NUL then)
+      this.attr.set(Buffer.from(v as string, 'utf8').subarray(0, 16), spec.off);
     } else {
-      const n = spec.flags ? flagValue(v, name) : spec.names ? enumValue(v, spec.names, name) : intValue(v, name);
+      const n = spec.flags ? flagValue(v, name) : spec.names ? enumValue(v, spec.names, name) : intValue(v, name, spec.size);
       if (spec.size === 8) this.u64(spec.off, n);
       else this.u32(spec.off, n);
     }
@@ -74,7 +89,7 @@ class Builder {
   }
 }
 
-const cString = (s: string): Uint8Array => Buffer.from(`${s}\0`, 'latin1');
+const cString = (s: string): Uint8Array => Buffer.from(`${s}\0`, 'utf8');
 
 /** Fields the encoder handles itself (pointers, names, model-only descriptions) or that are
  * out-parameters the caller may pass in. */
@@ -116,20 +131,29 @@ function progLoad(b: Builder, attr: BpfAttr, btf: Btf): void {
   }
 }
 
+/** BPF_PROG_QUERY: `prog_ids` (and `prog_attach_flags` when the call passes an array for
+ * it, as a program passes a buffer) point to buffers of `prog_cnt` entries (64 without). */
 function progQuery(b: Builder, attr: BpfAttr): Encoded['decode'] {
-  const cap = attr.prog_cnt === undefined ? 64 : intValue(attr.prog_cnt, 'prog_cnt') >>> 0;
+  const cap = attr.prog_cnt === undefined || attr.prog_cnt === null ? 64 : intValue(attr.prog_cnt, 'prog_cnt') >>> 0;
   b.u32(24, cap);
   const idsBuf = cap > 0 ? b.ptr(16, new Uint8Array(4 * Math.min(cap, 1024))) : -1;
+  const wantFlags = Array.isArray(attr.prog_attach_flags);
+  if (attr.prog_attach_flags !== undefined && attr.prog_attach_flags !== null && !wantFlags) nc('prog_attach_flags must be an array (a buffer)');
+  const flagsBuf = wantFlags && cap > 0 ? b.ptr(32, new Uint8Array(4 * Math.min(cap, 1024))) : -1;
+  const u32s = (buf: Uint8Array, n: number): number[] => {
+    const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    return Array.from({ length: Math.min(n, buf.length / 4) }, (_, i) => dv.getUint32(4 * i, true));
+  };
   return (ret, out) => {
     if (ret < 0 && ret !== -28) return {};
     const v = new DataView(out[0]!.buffer, out[0]!.byteOffset);
     const cnt = v.getUint32(24, true);
-    const ids = idsBuf < 0 ? new Uint8Array(0) : out[idsBuf]!;
-    const iv = new DataView(ids.buffer, ids.byteOffset, ids.byteLength);
-    return {
-      prog_ids: Array.from({ length: Math.min(cnt, ids.length / 4) }, (_, i) => iv.getUint32(4 * i, true)),
+    const res: BpfAttr = {
+      prog_ids: idsBuf < 0 ? [] : u32s(out[idsBuf]!, cnt),
       prog_cnt: cnt, attach_flags: v.getUint32(12, true), revision: Number(v.getBigUint64(56, true)),
     };
+    if (flagsBuf >= 0) res.prog_attach_flags = u32s(out[flagsBuf]!, cnt);
+    return res;
   };
 }
 
@@ -141,10 +165,11 @@ function getInfo(b: Builder, attr: BpfAttr, kind: FdKind, tpNameLen: number): En
   b.u32(4, len);
   const info = b.ptr(8, new Uint8Array(Math.max(len, size)));
   let extra = -1;
-  if (kind === 'prog') {
+  // Buffers only where the struct the kernel reads (info_len bytes) holds their pointer.
+  if (kind === 'prog' && len >= 64) {
     new DataView(b.bufs[info]!.bytes.buffer).setUint32(52, 64, true);
     extra = b.ptr(56, new Uint8Array(64 * 4), info);
-  } else if (kind === 'link' && tpNameLen > 0) {
+  } else if (kind === 'link' && tpNameLen > 0 && len >= 28) {
     new DataView(b.bufs[info]!.bytes.buffer).setUint32(24, tpNameLen, true);
     extra = b.ptr(16, new Uint8Array(tpNameLen), info);
   }
@@ -166,19 +191,21 @@ export function linkTypeOf(out: Uint8Array[]): { type: string; tpNameLen: number
 
 export function encodeBpf(cmdName: string | number, attr: BpfAttr, btf: Btf, fdKind: FdKind = 'other', tpNameLen = 0): Encoding {
   try {
-    const cmd = enumValue(cmdName, BPF_CMD, 'cmd');
+    // the command is the syscall's int: any 32-bit number goes as it is
+    const cmd = isU32ish(cmdName) ? cmdName | 0 : enumValue(cmdName, BPF_CMD, 'cmd');
     const name = BPF_CMD[cmd] ?? '';
     const fields = ATTR_FIELDS[name];
     const b = new Builder();
     if (!fields) {
-      if (cmd < BPF_CMD.length) nc(`${name} is not encoded by the oracle`);
+      if (cmd >= 0 && cmd < BPF_CMD.length) nc(`${name} is not encoded by the oracle`);
       return { ok: true, enc: { cmd, bufs: b.bufs, decode: () => ({}) } }; // unknown number: EINVAL
     }
     const special = SPECIAL[name] ?? [];
     const outOnly = ['next_id', 'attach_flags', 'info_len', 'prog_cnt'];
     for (const [k, v] of flatten(attr)) {
       const top = k.split('.')[0]!;
-      if (special.includes(top) || v === undefined) continue;
+      // absent and null are both 0, as the model reads them
+      if (special.includes(top) || v === undefined || v === null) continue;
       const spec = fields[k];
       if (!spec) nc(`attr.${k} is no field of the real ${name} attr`);
       else if (!(outOnly.includes(k) && (name === 'BPF_PROG_QUERY' || name.endsWith('_NEXT_ID')) && k !== 'prog_cnt')) b.field(k, spec, v);

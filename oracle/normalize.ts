@@ -15,6 +15,8 @@ export interface NormalizeOptions {
   /** Mask machine-dependent info fields (default true): load_time, JIT sizes and, for
    * tracing programs, run counts (tracepoints fire for every process on the machine). */
   maskVolatile?: boolean;
+  /** Entries to leave as they are (calls not compared): their ids take no numbers. */
+  skip?: ReadonlySet<number>;
 }
 
 /** Numbers in order of first appearance, per kind; 0 (and negative values) stay as they are. */
@@ -31,16 +33,33 @@ export function renumberer(): Renumber {
 const TRACING_TYPES = ['BPF_PROG_TYPE_KPROBE', 'BPF_PROG_TYPE_TRACEPOINT', 'BPF_PROG_TYPE_PERF_EVENT',
   'BPF_PROG_TYPE_RAW_TRACEPOINT', 'BPF_PROG_TYPE_RAW_TRACEPOINT_WRITABLE', 'BPF_PROG_TYPE_TRACING', 'BPF_PROG_TYPE_LSM'];
 const JIT_FIELDS = ['jited_prog_len', 'nr_jited_ksyms', 'nr_jited_func_lens', 'nr_jited_line_info', 'jited_line_info_rec_size'];
-const KIND_BY_CMD: Record<string, 'prog' | 'map' | 'link'> = {
-  BPF_PROG_GET_FD_BY_ID: 'prog', BPF_PROG_GET_NEXT_ID: 'prog', BPF_MAP_GET_FD_BY_ID: 'map',
-  BPF_MAP_GET_NEXT_ID: 'map', BPF_LINK_GET_FD_BY_ID: 'link', BPF_LINK_GET_NEXT_ID: 'link',
+/** The id fields of the id commands (the FD_BY_ID commands' next_id is no id: it must be 0). */
+const ID_FIELDS: Record<string, ['prog' | 'map' | 'link', string[]]> = {
+  BPF_PROG_GET_FD_BY_ID: ['prog', ['prog_id']], BPF_PROG_GET_NEXT_ID: ['prog', ['start_id', 'next_id']],
+  BPF_MAP_GET_FD_BY_ID: ['map', ['map_id']], BPF_MAP_GET_NEXT_ID: ['map', ['start_id', 'next_id']],
+  BPF_LINK_GET_FD_BY_ID: ['link', ['link_id']], BPF_LINK_GET_NEXT_ID: ['link', ['start_id', 'next_id']],
 };
+const BPF_F_ID = 1 << 5, BPF_F_LINK = 1 << 13;
+
+/** Whether a flags value (a number or flag names) has a flag. */
+function hasFlag(v: unknown, name: string, bit: number): boolean {
+  if (typeof v === 'number') return (v & bit) !== 0;
+  return Array.isArray(v) && v.includes(name);
+}
+
+/** A cgroup anchor's relative_id (with BPF_F_ID) is a program's or (BPF_F_LINK) a link's id. */
+function anchorId(holder: Record<string, unknown>, flags: unknown, id: Renumber): Record<string, unknown> {
+  if (!num(holder.relative_id) || !hasFlag(flags, 'BPF_F_ID', BPF_F_ID)) return holder;
+  return { ...holder, relative_id: id(hasFlag(flags, 'BPF_F_LINK', BPF_F_LINK) ? 'link' : 'prog', holder.relative_id) };
+}
 
 const num = (v: unknown): v is number => typeof v === 'number';
 
 function normalizeInfo(info: Record<string, unknown>, id: Renumber, mask: boolean): Record<string, unknown> {
   const out: Record<string, unknown> = { ...info };
-  if ('tag' in info) { // bpf_prog_info
+  // the kind by the type's name (a short info_len leaves little else), else by the fields
+  const type = typeof info.type === 'string' ? info.type : '';
+  if (type.startsWith('BPF_PROG_TYPE_') || (!type && 'tag' in info)) { // bpf_prog_info
     if (num(out.id)) out.id = id('prog', out.id);
     if (Array.isArray(out.map_ids)) out.map_ids = out.map_ids.map((m) => (num(m) ? id('map', m) : m));
     if (mask) {
@@ -49,7 +68,7 @@ function normalizeInfo(info: Record<string, unknown>, id: Renumber, mask: boolea
       for (const f of JIT_FIELDS) if (f in out) out[f] = 'jit';
       if (TRACING_TYPES.includes(String(out.type)) && 'run_cnt' in out) out.run_cnt = 'machine-wide';
     }
-  } else if ('key_size' in info) { // bpf_map_info
+  } else if (type.startsWith('BPF_MAP_TYPE_') || (!type && 'key_size' in info)) { // bpf_map_info
     if (num(out.id)) out.id = id('map', out.id);
   } else { // bpf_link_info
     if (num(out.id)) out.id = id('link', out.id);
@@ -63,9 +82,11 @@ function normalizeInfo(info: Record<string, unknown>, id: Renumber, mask: boolea
 }
 
 function normalizeAttr(cmd: string, attr: BpfAttr, id: Renumber, mask: boolean): BpfAttr {
-  const out: BpfAttr = { ...attr };
-  const kind = KIND_BY_CMD[cmd];
-  if (kind) for (const f of ['prog_id', 'map_id', 'link_id', 'start_id', 'next_id']) if (num(out[f])) out[f] = id(kind, out[f] as number);
+  let out: BpfAttr = { ...attr };
+  const [kind, fields] = ID_FIELDS[cmd] ?? ['prog', []];
+  for (const f of fields) if (num(out[f])) out[f] = id(kind, out[f] as number);
+  if (cmd === 'BPF_PROG_ATTACH' || cmd === 'BPF_PROG_DETACH') out = anchorId(out, out.attach_flags, id);
+  if (cmd === 'BPF_LINK_CREATE' && out.cgroup && typeof out.cgroup === 'object') out.cgroup = anchorId(out.cgroup as Record<string, unknown>, out.flags, id);
   if (Array.isArray(out.prog_ids)) out.prog_ids = out.prog_ids.map((p) => (num(p) ? id('prog', p) : p));
   if (out.info && typeof out.info === 'object') out.info = normalizeInfo(out.info as Record<string, unknown>, id, mask);
   return out;
@@ -76,6 +97,7 @@ export function normalizeTrace(calls: readonly KernelCall[], results: readonly T
   const id = renumberer();
   const mask = opts.maskVolatile ?? true;
   return results.map((r, i) => {
+    if (opts.skip?.has(i)) return { ...r };
     // Pids: the processes spawn and fork created, in that order (the calls' own pid fields
     // are the model's numbers in both traces, so they are not renumbered).
     const call = calls[i];

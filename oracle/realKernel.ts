@@ -14,9 +14,10 @@ import { accessSync, constants } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import type { KernelCall } from '../src/kernel/call';
 import { buildHelper, Helper, helperCheck } from './native';
-import { Run, type RealCallResult } from './run';
+import type { RunLock } from './pool';
+import { Run, type ModelObject, type RealCallResult } from './run';
 
-export type { RealCallResult } from './run';
+export type { ModelObject, RealCallResult } from './run';
 
 export interface RealRun {
   /** `uname -r` of the kernel the calls ran on. */
@@ -24,6 +25,8 @@ export interface RealRun {
   results: RealCallResult[];
   /** How many calls could not be compared with the model here (see each `notComparable`). */
   notComparable: number;
+  /** How many calls the oracle itself failed on (see each `oracleError`; also not comparable). */
+  oracleErrors: number;
   /** Wall time of the whole run, setup and teardown included. */
   ms: number;
   /** What the run's bpffs held at the end (`hideBpffsPreload` drops the kernel's own). */
@@ -35,6 +38,11 @@ export interface RunOptions {
   firstModelPid?: number;
   /** Called after each call, e.g. to print progress. */
   onResult?: (index: number, call: KernelCall, result: RealCallResult) => void;
+  /** Shared by runs going on at the same time (pool.ts): tracepoint triggers run alone. */
+  lock?: RunLock;
+  /** Per call, the object the model created with it (differential.ts `modelRun`): the
+   * model's ids in later calls are then translated object by object, not by creation order. */
+  modelObjects?: readonly (ModelObject | undefined)[];
 }
 
 export async function runOnRealKernel(calls: readonly KernelCall[], opts: RunOptions = {}): Promise<RealRun> {
@@ -43,20 +51,23 @@ export async function runOnRealKernel(calls: readonly KernelCall[], opts: RunOpt
   const results: RealCallResult[] = [];
   let bpffs: RealRun['bpffs'] | undefined;
   try {
-    const run = new Run(helper, opts.firstModelPid ?? 100);
+    const run = new Run(helper, opts.firstModelPid ?? 100, opts.lock, opts.modelObjects);
     for (const [i, call] of calls.entries()) {
-      const r = await run.apply(call);
+      const r = await run.apply(call, i);
       results.push(r);
       opts.onResult?.(i, call, r);
     }
-    bpffs = (await helper.request('bpffs')).split(' ').slice(1).map((h) => {
+    bpffs = (await helper.request('bpffs').catch(() => 'bpffs')).split(' ').slice(1).map((h) => {
       const [kind, path] = Buffer.from(h, 'hex').toString().split(' ');
       return { path: path ?? '', kind: kind as RealRun['bpffs'][number]['kind'] };
     });
   } finally {
     await helper.close();
   }
-  return { kernelRelease: release, results, notComparable: results.filter((r) => r.notComparable).length, ms: Date.now() - t0, bpffs: bpffs ?? [] };
+  return {
+    kernelRelease: release, results, notComparable: results.filter((r) => r.notComparable).length,
+    oracleErrors: results.filter((r) => r.oracleError).length, ms: Date.now() - t0, bpffs: bpffs ?? [],
+  };
 }
 
 let cachedCheck: { ok: true } | { ok: false; why: string } | undefined;

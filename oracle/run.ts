@@ -5,12 +5,17 @@
  */
 import type { BpfAttr, KernelCall } from '../src/kernel/call';
 import { vmlinuxBtf, type Btf } from './btf';
-import { encodeBpf, flagValue, parseBpfReply, requestLine, type FdKind } from './encode';
+import { encodeBpf, flagValue, isU32ish, parseBpfReply, requestLine, showValue, type FdKind } from './encode';
 import type { Helper } from './native';
+import { pathArg, pathProblem } from './paths';
+import type { RunLock } from './pool';
 import { settle } from './settle';
 import { Tracker, type IdKind } from './track';
 import { trigger } from './trigger';
-import { BPF_ATTACH_TYPE, BPF_CMD, BPF_PROG_TYPE } from './uapi';
+import { ATTR_SIZE, BPF_ATTACH_TYPE, BPF_CMD, BPF_PROG_TYPE, FLAGS } from './uapi';
+
+/** An object a call created, by kind and id. */
+export interface ModelObject { kind: IdKind; id: number }
 
 export interface RealCallResult {
   /** What the raw syscall returned: >= 0, or -errno (for spawn and fork, the real pid). */
@@ -23,6 +28,9 @@ export interface RealCallResult {
   note?: string;
   /** Set when this call cannot be compared with the model on this machine, and why. */
   notComparable?: string;
+  /** Set when the oracle itself failed on this call (a bug of the oracle, not of the model):
+   * the call is also marked not comparable, and the run goes on. */
+  oracleError?: string;
   /** The object a bpf call created or opened, if any. */
   object?: { kind: IdKind; id: number };
   /** Wall time of the call and of the settling after it. */
@@ -31,7 +39,17 @@ export interface RealCallResult {
 }
 
 const EPERM = -1;
-const hex = (s: string): string => Buffer.from(s, 'latin1').toString('hex') || '-';
+const EINVAL = -22;
+const hex = (s: string): string => Buffer.from(s, 'utf8').toString('hex') || '-';
+const show = showValue;
+type Exec = Omit<RealCallResult, 'ms' | 'settleMs'>;
+/** A call the oracle does not hand to the kernel (ret is a placeholder, never compared). */
+const skip = (why: string): Exec => ({ ret: EINVAL, notComparable: why });
+const MUTATING = ['mkdir', 'rmdir', 'unlink'];
+/** A flags field's value (absent: 0), or null if it has none. */
+function flagsOf(v: unknown): number | null {
+  try { return v === undefined || v === null ? 0 : flagValue(v, 'flags'); } catch { return null; }
+}
 const CREATES: Record<string, IdKind> = { BPF_PROG_LOAD: 'prog', BPF_MAP_CREATE: 'map', BPF_RAW_TRACEPOINT_OPEN: 'link', BPF_LINK_CREATE: 'link' };
 const OPENS = ['BPF_OBJ_GET', 'BPF_PROG_GET_FD_BY_ID', 'BPF_MAP_GET_FD_BY_ID', 'BPF_LINK_GET_FD_BY_ID'];
 const ID_INPUTS: Record<string, [string, IdKind][]> = {
@@ -49,13 +67,52 @@ export class Run {
   readonly tracker: Tracker;
   private readonly btf: Btf = vmlinuxBtf();
 
-  constructor(private readonly helper: Helper, firstModelPid: number) { this.tracker = new Tracker(firstModelPid); }
+  /** Network devices by name and their peer, for xdp triggers (lo is its own peer). */
+  readonly veths = new Map<string, string>([['lo', 'lo'], ['eth0', 'veth1'], ['veth1', 'eth0']]);
 
-  async apply(call: KernelCall): Promise<RealCallResult> {
+  /** The object the model's run of the same call created, if any (see Tracker.modelIds). */
+  private modelObject: ModelObject | undefined;
+
+  /** `lock`: shared with runs going on at the same time (pool.ts); `modelObjects`: per call,
+   * the object the model created (a differential run). */
+  constructor(private readonly helper: Helper, firstModelPid: number, private readonly lock?: RunLock,
+    private readonly modelObjects?: readonly (ModelObject | undefined)[]) {
+    this.tracker = new Tracker(firstModelPid);
+    if (modelObjects) this.tracker.modelIds = { prog: new Map(), map: new Map(), link: new Map() };
+  }
+
+  /** Runs one call. Never throws: whatever the call holds, the result is an answer, a
+   * not-comparable mark, or (a bug of the oracle) an `oracleError` mark. */
+  async apply(call: KernelCall, index = -1): Promise<RealCallResult> {
+    this.modelObject = this.modelObjects?.[index];
+    const alone = call?.call === 'trigger' && typeof call.event === 'string' && call.event.startsWith('tracepoint:');
+    const release = await this.lock?.acquire(alone);
+    try {
+      return await this.applyLocked(call);
+    } finally {
+      release?.();
+    }
+  }
+
+  private async applyLocked(call: KernelCall): Promise<RealCallResult> {
     const t0 = Date.now();
-    const r = await this.exec(call);
+    let r: Exec;
+    try {
+      r = await this.exec(call);
+    } catch (e) {
+      const why = e instanceof Error ? e.message : String(e);
+      return { ret: EINVAL, notComparable: `oracle error: ${why}`, oracleError: why, ms: Date.now() - t0, settleMs: 0 };
+    }
     const ms = Date.now() - t0;
-    const settleMs = await settle(this.helper, this.tracker, call, r.ret);
+    let settleMs = 0;
+    if (!r.notComparable) {
+      try {
+        settleMs = await settle(this.helper, this.tracker, call, r.ret);
+      } catch (e) {
+        const why = e instanceof Error ? e.message : String(e);
+        return { ...r, notComparable: `oracle error while settling: ${why}`, oracleError: why, ms, settleMs: Date.now() - t0 - ms };
+      }
+    }
     return { ...r, ms, settleMs };
   }
 
@@ -64,44 +121,104 @@ export class Run {
     return Number(reply.split(' ')[1]);
   }
 
-  private async exec(call: KernelCall): Promise<Omit<RealCallResult, 'ms' | 'settleMs'>> {
+  private async exec(callIn: KernelCall): Promise<Exec> {
     const t = this.tracker;
-    switch (call.call) {
-      case 'spawn': case 'fork': {
-        const reply = await this.helper.request(call.call === 'spawn' ? `spawn ${hex(call.comm.slice(0, 15))}` : `fork ${t.realPid(call.pid)}`);
+    // Calls come from JSON files and generators: any field may hold anything.
+    const c = (typeof callIn === 'object' && callIn !== null ? callIn : {}) as Record<string, unknown>;
+    const pid = (): number => t.realPid(c.pid);
+    switch (c.call) {
+      case 'spawn': {
+        // Not a syscall: the model's own convention (a process needs a name) has nothing to
+        // run here.
+        if (typeof c.comm !== 'string' || c.comm === '') return skip(`spawn with comm ${show(c.comm)}: no process to start (spawn is not a syscall)`);
+        const reply = await this.helper.request(`spawn ${hex(c.comm.slice(0, 15))}`);
         const ret = Number(reply.split(' ')[1]);
         if (reply.startsWith('ok')) t.pids.push(ret);
         return { ret };
       }
-      case 'exit': return { ret: await this.ret(`exit ${t.realPid(call.pid)}`) };
-      case 'close': case 'dup': return { ret: await this.ret(`w ${t.realPid(call.pid)} sys ${call.call} ${call.fd}`) };
-      case 'open': case 'mkdir': case 'rmdir': case 'unlink':
-        return { ret: await this.ret(`w ${t.realPid(call.pid)} sys ${call.call} ${hex(call.path)}`) };
-      case 'rename': return { ret: await this.ret(`w ${t.realPid(call.pid)} sys rename ${hex(call.from)} ${hex(call.to)}`) };
-      case 'trigger': {
-        const { ran, notComparable, note } = await trigger(this.helper, t, call.event);
-        return { ret: 0, ran, ...(notComparable ? { notComparable } : {}), ...(note ? { note } : {}) };
+      case 'fork': {
+        const reply = await this.helper.request(`fork ${pid()}`);
+        const ret = Number(reply.split(' ')[1]);
+        if (reply.startsWith('ok')) t.pids.push(ret);
+        return { ret };
       }
-      case 'bpf': return this.bpf(t.realPid(call.pid), call.cmd, call.attr);
+      case 'exit': return { ret: await this.ret(`exit ${pid()}`) };
+      case 'close': case 'dup':
+        if (!isU32ish(c.fd)) return skip(`${c.call}: fd ${show(c.fd)} is no C int`);
+        return { ret: await this.ret(`w ${pid()} sys ${c.call} ${c.fd}`) };
+      case 'open': case 'mkdir': case 'rmdir': case 'unlink': {
+        const why = pathProblem(c.path, '/', MUTATING.includes(c.call));
+        if (why) return skip(`${c.call}: ${why}`);
+        return { ret: await this.ret(`w ${pid()} sys ${c.call} ${pathArg(c.path)}`) };
+      }
+      case 'rename': {
+        const why = pathProblem(c.from, '/', true) ?? pathProblem(c.to, '/', true);
+        if (why) return skip(`rename: ${why}`);
+        return { ret: await this.ret(`w ${pid()} sys rename ${pathArg(c.from)} ${pathArg(c.to)}`) };
+      }
+      case 'trigger': {
+        if (typeof c.event !== 'string') return skip(`trigger of ${show(c.event)}: no event (a trigger is not a syscall)`);
+        const { ret, ran, notComparable, note } = await trigger(this.helper, t, c.event, this.veths, this.btf);
+        return { ret, ran, ...(notComparable ? { notComparable } : {}), ...(note ? { note } : {}) };
+      }
+      case 'bpf': return this.bpf(pid(), c.cmd, c.attr);
       case 'netlinkXdpAttach': {
         // RTM_SETLINK with IFLA_XDP from that process (oracle/native/netlink.c): flags and
         // expected_fd are sent only when the call gives them.
+        for (const f of ['ifindex', 'prog_fd', ...(c.expected_fd === undefined ? [] : ['expected_fd'])])
+          if (!isU32ish(c[f])) return skip(`netlinkXdpAttach: ${f} ${show(c[f])} is no 32-bit integer`);
         let flags = '-';
-        try { if (call.flags !== undefined) flags = String(flagValue(call.flags, 'flags')); }
-        catch (e) { return { ret: -22, notComparable: `netlinkXdpAttach: ${(e as Error).message}` }; }
-        const exp = call.expected_fd === undefined ? '-' : String(call.expected_fd);
-        return { ret: await this.ret(`w ${t.realPid(call.pid)} nl xdp ${call.ifindex} ${call.prog_fd} ${flags} ${exp}`) };
+        try { if (c.flags !== undefined) flags = String(flagValue(c.flags, 'flags')); }
+        catch (e) { return skip(`netlinkXdpAttach: ${(e as Error).message}`); }
+        const exp = c.expected_fd === undefined ? '-' : String(c.expected_fd);
+        return { ret: await this.ret(`w ${pid()} nl xdp ${c.ifindex as number | 0} ${c.prog_fd as number | 0} ${flags} ${exp}`) };
       }
-      case 'netlinkVethAdd': return { ret: await this.ret(`w ${t.realPid(call.pid)} nl veth ${hex(call.name)} ${hex(call.peer)}`) };
-      case 'netlinkLinkDel': return { ret: await this.ret(`w ${t.realPid(call.pid)} nl del ${hex(call.name)}`) };
-      default: return { ret: -22, notComparable: `unknown call ${JSON.stringify(call)}` };
+      case 'netlinkVethAdd': {
+        if (typeof c.name !== 'string' || typeof c.peer !== 'string') return skip(`netlinkVethAdd: names ${show(c.name)}, ${show(c.peer)} are not strings`);
+        const ret = await this.ret(`w ${pid()} nl veth ${hex(c.name.slice(0, 1000))} ${hex(c.peer.slice(0, 1000))}`);
+        if (ret === 0) this.veths.set(c.name, c.peer).set(c.peer, c.name);
+        return { ret };
+      }
+      case 'netlinkLinkDel': {
+        if (typeof c.name !== 'string') return skip(`netlinkLinkDel: name ${show(c.name)} is not a string`);
+        const ret = await this.ret(`w ${pid()} nl del ${hex(c.name.slice(0, 1000))}`);
+        const peer = this.veths.get(c.name);
+        if (ret === 0) {
+          this.veths.delete(c.name);
+          if (peer !== undefined) this.veths.delete(peer);
+        }
+        return { ret };
+      }
+      default: return skip(`unknown call ${show(callIn)}`);
     }
   }
 
-  /** The contract's ids in `attr` as this run's real ids. */
+  /** The directory a pin's or get's relative pathname starts from: the process's working
+   * directory "/", or with BPF_F_PATH_FD the directory `path_fd` names (AT_FDCWD is "/"). An
+   * fd that is no directory (not open, a BPF object) fails before any walk: "/" is as good. */
+  private async pathBase(pid: number, attr: BpfAttr): Promise<string> {
+    if (typeof attr.pathname !== 'string' || attr.pathname.startsWith('/')) return '/';
+    const flags = flagsOf(attr.file_flags);
+    if (flags === null || !(flags & FLAGS.BPF_F_PATH_FD!) || !isU32ish(attr.path_fd) || (attr.path_fd | 0) === -100 /* AT_FDCWD */) return '/';
+    const target = Buffer.from((await this.helper.request(`w ${pid} fdkind ${attr.path_fd}`)).split(' ')[1] ?? '', 'hex').toString();
+    return target.startsWith('/') ? target.replace(/ \(deleted\)$/, '') : '/';
+  }
+
+  /** The contract's ids in `attr` as this run's real ids: the id commands' ids, and a
+   * cgroup anchor's `relative_id` (with BPF_F_ID: a program's, or with BPF_F_LINK a link's). */
   private translate(cmd: string, attr: BpfAttr): BpfAttr {
     const out: BpfAttr = { ...attr };
     for (const [field, kind] of ID_INPUTS[cmd] ?? []) if (field in out) out[field] = this.tracker.realId(kind, out[field]);
+    const anchor = (holder: BpfAttr, flagsIn: unknown): void => {
+      const flags = flagsOf(flagsIn);
+      if (flags === null || !(flags & FLAGS.BPF_F_ID!) || !('relative_id' in holder)) return;
+      holder.relative_id = this.tracker.realId(flags & FLAGS.BPF_F_LINK! ? 'link' : 'prog', holder.relative_id);
+    };
+    if (cmd === 'BPF_PROG_ATTACH' || cmd === 'BPF_PROG_DETACH') anchor(out, out.attach_flags);
+    if (cmd === 'BPF_LINK_CREATE' && out.cgroup && typeof out.cgroup === 'object' && !Array.isArray(out.cgroup)) {
+      out.cgroup = { ...(out.cgroup as BpfAttr) };
+      anchor(out.cgroup as BpfAttr, out.flags);
+    }
     return out;
   }
 
@@ -123,12 +240,24 @@ export class Run {
     return rt?.tp_name_len ? once(rt.tp_name_len) : first;
   }
 
-  private async bpf(pid: number, cmdIn: string, attrIn: BpfAttr): Promise<Omit<RealCallResult, 'ms' | 'settleMs'>> {
-    const cmd = typeof cmdIn === 'number' ? BPF_CMD[cmdIn] ?? '' : String(cmdIn);
-    const attr = this.translate(cmd, attrIn);
-    const { ret, out, notComparable } = await this.call(pid, cmd || cmdIn, attr);
-    const res: Omit<RealCallResult, 'ms' | 'settleMs'> = { ret, attr: { ...attr, ...out } };
-    if (notComparable) return { ...res, notComparable: `${cmd}: ${notComparable}` };
+  private async bpf(pid: number, cmdIn: unknown, attrIn: unknown): Promise<Exec> {
+    const cmd = typeof cmdIn === 'number' ? BPF_CMD[cmdIn] ?? '' : typeof cmdIn === 'string' ? cmdIn : '';
+    const cmdNum = typeof cmdIn === 'number' ? (Number.isInteger(cmdIn) && cmdIn >= -0x80000000 && cmdIn <= 0x7fffffff ? cmdIn : -1)
+      : BPF_CMD.indexOf(cmd);
+    if (typeof attrIn !== 'object' || attrIn === null || Array.isArray(attrIn)) {
+      // No attr object: the syscall gets a NULL attr, which it refuses (EFAULT) before it
+      // looks at the command; a command that is no uapi name has no number to send.
+      if (cmdNum < 0 && typeof cmdIn !== 'number') return skip(`bpf: command ${show(cmdIn)} is no uapi name`);
+      return { ret: await this.ret(`w ${pid} bpf ${cmdNum} 0 ${ATTR_SIZE}`) };
+    }
+    const attr = this.translate(cmd, attrIn as BpfAttr);
+    if (cmd === 'BPF_OBJ_PIN' || cmd === 'BPF_OBJ_GET') {
+      const why = pathProblem(attr.pathname, await this.pathBase(pid, attr), cmd === 'BPF_OBJ_PIN');
+      if (why) return skip(`${cmd}: ${why}`);
+    }
+    const { ret, out, notComparable } = await this.call(pid, cmd || (cmdIn as string | number), attr);
+    const res: Exec = { ret, attr: { ...attr, ...out } };
+    if (notComparable) return { ...res, notComparable: `${cmd || show(cmdIn)}: ${notComparable}` };
     const type = nameOf(BPF_PROG_TYPE, attr.prog_type);
     let eat = attr.expected_attach_type === undefined ? '' : nameOf(BPF_ATTACH_TYPE, attr.expected_attach_type);
     if (type === 'BPF_PROG_TYPE_CGROUP_SOCK' && (eat === '' || eat === BPF_ATTACH_TYPE[0])) eat = 'BPF_CGROUP_INET_SOCK_CREATE';
@@ -137,10 +266,31 @@ export class Run {
     const kind = CREATES[cmd];
     if (ret >= 0 && (kind || OPENS.includes(cmd))) res.object = await this.record(pid, ret, !!kind, { type, eat });
     const nextKind = ID_INPUTS[cmd]?.[0]?.[1];
-    const next = out.next_id;
-    if (cmd.endsWith('_GET_NEXT_ID') && nextKind && ret === 0 && typeof next === 'number' && !this.tracker.known[nextKind].has(next))
-      res.notComparable = `${cmd}: next_id ${next} is an object outside this run (ids are shared by the whole machine)`;
+    if (cmd.endsWith('_GET_NEXT_ID') && nextKind && ret === 0) return this.ownNextId(pid, cmd, attr, res, nextKind);
     return res;
+  }
+
+  /**
+   * Ids are shared by the whole machine (and by runs going on at the same time): a
+   * `*_GET_NEXT_ID` answer that names an object outside this run is walked on, with the
+   * same command from that id, until it names one of the run's objects or the kernel says
+   * there is none (ENOENT): the answer the run would get alone on the machine. Bounded;
+   * past the bound the call is marked not comparable.
+   */
+  private async ownNextId(pid: number, cmd: string, attr: BpfAttr, res: Exec, kind: IdKind): Promise<Exec> {
+    let next = res.attr?.next_id;
+    for (let i = 0; i < 1000 && typeof next === 'number' && !this.tracker.known[kind].has(next); i++) {
+      const r = await this.call(pid, cmd, { ...attr, start_id: next });
+      if (r.ret < 0) {
+        const out: BpfAttr = { ...res.attr };
+        delete out.next_id;
+        return { ...res, ret: r.ret, attr: out, note: `walked past ${i + 1} id(s) outside this run` };
+      }
+      next = r.out.next_id;
+    }
+    if (typeof next === 'number' && !this.tracker.known[kind].has(next))
+      return { ...res, notComparable: `${cmd}: next_id ${next} and many before it are objects outside this run (ids are shared by the whole machine)` };
+    return next === res.attr?.next_id ? res : { ...res, attr: { ...res.attr, next_id: next }, note: 'walked past ids outside this run' };
   }
 
   /** Learns what the new fd refers to, from the kernel's info, in the process that holds it. */
@@ -150,6 +300,8 @@ export class Run {
     if (ret < 0 || !info) return undefined;
     const id = info.id as number;
     const t = this.tracker;
+    const mo = this.modelObject;
+    if (created && mo && t.modelIds) t.modelIds[mo.kind].set(mo.id, id);
     if ('tag' in info) {
       t.see('prog', id, created);
       if (!t.progs.has(id)) t.progs.set(id, { type: String(info.type), eat: created ? load.eat : '', maps: (info.map_ids as number[]) ?? [] });

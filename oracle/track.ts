@@ -6,6 +6,8 @@
 import type { Helper } from './native';
 
 export type IdKind = 'prog' | 'map' | 'link';
+/** Where ids that name no object of a run are put (far above any id a machine reaches). */
+const NO_SUCH_ID = 0x7fff0000;
 export const NEXT_ID_CMD: Record<IdKind, number> = { prog: 11, map: 12, link: 31 };
 
 export interface ProgFacts { type: string; eat: string | number; maps: number[] }
@@ -23,6 +25,12 @@ export class Tracker {
   readonly progs = new Map<number, ProgFacts>();
   readonly links = new Map<number, LinkFacts>();
 
+  /** When the model's ids are known call by call (a differential run): model id → real id
+   * of the object the same call created on both. Then an id the model gave an object that
+   * the real run does not have (a failed create that consumed an id: both do that) names
+   * nothing; without it, ids are matched by creation order. */
+  modelIds: Record<IdKind, Map<number, number>> | null = null;
+
   constructor(private readonly firstModelPid: number) {}
 
   /** The model numbers pids from `firstModelPid` up in creation order (spawn and fork). */
@@ -32,12 +40,17 @@ export class Tracker {
   }
 
   /** The model numbers ids from 1 up in creation order, per kind. Id 0 stays 0; an id past
-   * the run's objects becomes one past the newest (which, unless something else on the
-   * machine took it meanwhile, does not exist). */
+   * the run's objects names none: it becomes an id no object on the machine has (ids are
+   * allocated upwards from 1, shared by everything that runs on it, other runs included),
+   * in the same order, kept below INT_MAX; ids from 0x7fff0000 up stay as they are. */
   realId(kind: IdKind, modelId: unknown): unknown {
     if (typeof modelId !== 'number' || !Number.isInteger(modelId) || modelId <= 0) return modelId;
     const list = this.created[kind];
-    return list[modelId - 1] ?? (list.length ? list[list.length - 1]! + (modelId - list.length) : 0x7ffffff0 + modelId);
+    if (this.modelIds) {
+      const real = this.modelIds[kind].get(modelId);
+      if (real !== undefined) return real;
+    } else if (modelId <= list.length) return list[modelId - 1];
+    return modelId >= NO_SUCH_ID ? modelId : NO_SUCH_ID + Math.min(modelId - list.length, 0xfffe);
   }
 
   see(kind: IdKind, id: number, created: boolean): void {

@@ -6,9 +6,12 @@
  * - `cgroup:PATH:ATTACH_TYPE`: a helper process joins PATH and does one thing that runs
  *   that hook once (egress: one UDP datagram to 127.0.0.1, received by a socket outside
  *   the run's cgroups; ingress: one datagram to a socket it opened there; sock_create: one
- *   socket; ...). Only this run's processes live in its cgroups, so counts are exact. A
- *   program counts if its type (and, where the kernel checks it, expected attach type) fits
- *   the attach type: the helper's socket() also runs sock_create programs, for example.
+ *   socket; ...). Only this run's processes live in its cgroups, so counts are exact. The
+ *   programs counted are those of the hook's effective array for PATH (a real
+ *   BPF_PROG_QUERY with BPF_F_QUERY_EFFECTIVE, by the supervisor, just before): the
+ *   helper's action also runs other hooks (its socket() the sock_create ones, ...), and a
+ *   link may hold a program of another expected attach type (BPF_LINK_UPDATE does not
+ *   compare them).
  * - `xdp:IFNAME`: one Ethernet frame sent from the peer (veth1 for eth0, and back; lo to
  *   itself), awaited on IFNAME with a packet socket (seen only after XDP passed it). Exact.
  * - `tracepoint:NAME`: tracepoints fire for every process on the machine, so the runs of
@@ -27,8 +30,18 @@
  *   A program linked to NAME twice runs twice per event.
  * The kernel's run order is not observable from counts: `ran` lists program ids
  * ascending, each as many times as it ran; compare it as a multiset (normalize sorts).
+ *
+ * A trigger is not a syscall; its return value is the contract's (kernel-api.md, Events):
+ * the number of runs, or -errno when the event cannot happen: -ENOENT for a cgroup path
+ * that is no cgroup directory (the oracle's helper cannot join it; it only ever tries paths
+ * under /sys/fs/cgroup, the model's only cgroup file system) and for a tracepoint the
+ * running kernel does not have (no `btf_trace_NAME` in its BTF), -ENODEV for a network
+ * device that does not exist in the run.
  */
+import type { Btf } from './btf';
+import { encodeBpf, parseBpfReply, requestLine } from './encode';
 import type { Helper } from './native';
+import { resolvePath } from './paths';
 import { NEXT_ID_CMD, type Tracker } from './track';
 
 const TP_ACTIONS: Record<string, { action: string; n: number }> = {
@@ -41,44 +54,68 @@ const TP_ACTIONS: Record<string, { action: string; n: number }> = {
 };
 const REPS = 5;
 
-/** Attach type → the helper's operation and the program types it runs. */
-const CG_OPS: Record<string, { op: string; progType: string; eat?: string }> = {
-  BPF_CGROUP_INET_EGRESS: { op: 'egress', progType: 'BPF_PROG_TYPE_CGROUP_SKB' },
-  BPF_CGROUP_INET_INGRESS: { op: 'ingress', progType: 'BPF_PROG_TYPE_CGROUP_SKB' },
-  BPF_CGROUP_INET_SOCK_CREATE: { op: 'sock_create', progType: 'BPF_PROG_TYPE_CGROUP_SOCK', eat: 'BPF_CGROUP_INET_SOCK_CREATE' },
-  BPF_CGROUP_INET_SOCK_RELEASE: { op: 'sock_release', progType: 'BPF_PROG_TYPE_CGROUP_SOCK', eat: 'BPF_CGROUP_INET_SOCK_RELEASE' },
-  BPF_CGROUP_INET4_POST_BIND: { op: 'bind4', progType: 'BPF_PROG_TYPE_CGROUP_SOCK', eat: 'BPF_CGROUP_INET4_POST_BIND' },
-  BPF_CGROUP_INET4_BIND: { op: 'bind4', progType: 'BPF_PROG_TYPE_CGROUP_SOCK_ADDR', eat: 'BPF_CGROUP_INET4_BIND' },
-  BPF_CGROUP_INET4_CONNECT: { op: 'connect4', progType: 'BPF_PROG_TYPE_CGROUP_SOCK_ADDR', eat: 'BPF_CGROUP_INET4_CONNECT' },
-  BPF_CGROUP_UDP4_SENDMSG: { op: 'sendmsg4', progType: 'BPF_PROG_TYPE_CGROUP_SOCK_ADDR', eat: 'BPF_CGROUP_UDP4_SENDMSG' },
-  BPF_CGROUP_DEVICE: { op: 'device', progType: 'BPF_PROG_TYPE_CGROUP_DEVICE' },
-  BPF_CGROUP_SYSCTL: { op: 'sysctl', progType: 'BPF_PROG_TYPE_CGROUP_SYSCTL' },
-  BPF_CGROUP_GETSOCKOPT: { op: 'getsockopt', progType: 'BPF_PROG_TYPE_CGROUP_SOCKOPT', eat: 'BPF_CGROUP_GETSOCKOPT' },
-  BPF_CGROUP_SETSOCKOPT: { op: 'setsockopt', progType: 'BPF_PROG_TYPE_CGROUP_SOCKOPT', eat: 'BPF_CGROUP_SETSOCKOPT' },
+/** Attach type → the helper's operation that runs that hook once. */
+const CG_OPS: Record<string, string> = {
+  BPF_CGROUP_INET_EGRESS: 'egress',
+  BPF_CGROUP_INET_INGRESS: 'ingress',
+  BPF_CGROUP_INET_SOCK_CREATE: 'sock_create',
+  BPF_CGROUP_INET_SOCK_RELEASE: 'sock_release',
+  BPF_CGROUP_INET4_POST_BIND: 'bind4',
+  BPF_CGROUP_INET4_BIND: 'bind4',
+  BPF_CGROUP_INET4_CONNECT: 'connect4',
+  BPF_CGROUP_UDP4_SENDMSG: 'sendmsg4',
+  BPF_CGROUP_DEVICE: 'device',
+  BPF_CGROUP_SYSCTL: 'sysctl',
+  BPF_CGROUP_GETSOCKOPT: 'getsockopt',
+  BPF_CGROUP_SETSOCKOPT: 'setsockopt',
 };
-const IFINDEX: Record<string, number> = { lo: 1, eth0: 2, veth1: 3 };
+const ENOENT = -2, ENODEV = -19;
+/** BPF_PROG_QUERY reads no BTF. */
+const NO_BTF = null as unknown as Btf;
 
-export type TriggerResult = { ran: number[]; notComparable?: string; note?: string };
+export type TriggerResult = { ret: number; ran: number[]; notComparable?: string; note?: string };
+const ran = (ids: number[], extra: Omit<TriggerResult, 'ret' | 'ran'> = {}): TriggerResult => ({ ret: ids.length, ran: ids, ...extra });
+const nc = (why: string): TriggerResult => ({ ret: 0, ran: [], notComparable: why });
 
 function expand(ids: number[], times: number[]): number[] {
   return ids.flatMap((id, i) => Array<number>(Math.max(0, times[i] ?? 0)).fill(id)).sort((a, b) => a - b);
 }
 
-async function count(helper: Helper, args: string, ids: number[]): Promise<{ opened: number; status: number; deltas: number[] }> {
-  const [, opened, status, ...d] = (await helper.request(`count ${args} ${ids.join(' ')}`)).split(' ');
-  return { opened: Number(opened), status: Number(status), deltas: d.map(Number) };
+async function count(helper: Helper, args: string, ids: number[]): Promise<{ opened: number; status: number; join: boolean; deltas: number[] }> {
+  const [, opened, status, join, ...d] = (await helper.request(`count ${args} ${ids.join(' ')}`)).split(' ');
+  return { opened: Number(opened), status: Number(status), join: join === '1', deltas: d.map(Number) };
 }
 
-export async function trigger(helper: Helper, t: Tracker, event: string): Promise<TriggerResult> {
+/** The ids in the effective array of `attachType` for the cgroup at `path` (each once), or
+ * null if `path` is no cgroup directory. Asked by the supervisor (pid 0), with its own fd. */
+async function effective(helper: Helper, path: string, attachType: string): Promise<number[] | null> {
+  const fd = Number((await helper.request(`w 0 sys open ${Buffer.from(path).toString('hex')}`)).split(' ')[1]);
+  if (!(fd >= 0)) return null;
+  try {
+    const e = encodeBpf('BPF_PROG_QUERY', { target_fd: fd, attach_type: attachType, query_flags: ['BPF_F_QUERY_EFFECTIVE'], prog_cnt: 1024 }, NO_BTF);
+    if (!e.ok) throw new Error(`trigger: ${e.notComparable}`);
+    const { ret, bufs } = parseBpfReply(await helper.request(`w 0 ${requestLine(e.enc)}`));
+    if (ret < 0) return null;
+    return [...new Set(e.enc.decode(ret, bufs).prog_ids as number[])];
+  } finally {
+    await helper.request(`w 0 sys close ${fd}`);
+  }
+}
+
+/** `veths`: each network device of the run by name, and the device a frame for it is sent
+ * from (its veth peer; lo itself). */
+export async function trigger(helper: Helper, t: Tracker, event: string, veths: ReadonlyMap<string, string>, btf: Btf): Promise<TriggerResult> {
   const [kind, ...rest] = event.split(':');
   if (kind === 'tracepoint') {
     const name = rest.join(':');
-    const how = TP_ACTIONS[name];
-    if (!how) return { ran: [], notComparable: `the oracle has no way to fire tracepoint ${name}` };
+    if (!btf.find('TYPEDEF', `btf_trace_${name}`)) return { ret: ENOENT, ran: [] };
     const live = await helper.request(`ids ${NEXT_ID_CMD.link} 1 2147483647`);
     const liveLinks = new Set(live.split(' ').slice(1).map(Number));
     const ids = [...new Set([...t.links].filter(([id, l]) => liveLinks.has(id) && l.tpName === name).map(([, l]) => l.progId))];
-    if (!ids.length) return { ran: [] };
+    // Nothing of the run is linked to it: none of its programs can run, whatever fires it.
+    if (!ids.length) return ran([]);
+    const how = TP_ACTIONS[name];
+    if (!how) return nc(`the oracle has no way to fire tracepoint ${name} on purpose (and count runs per event)`);
     const c = await count(helper, `tp ${how.action} ${how.n} ${REPS}`, ids);
     const mixed: number[] = [];
     const pair = name === 'sys_enter' ? 'sys_exit' : name === 'sys_exit' ? 'sys_enter' : '';
@@ -93,27 +130,36 @@ export async function trigger(helper: Helper, t: Tracker, event: string): Promis
       mixed.push(id);
       return [...t.links].filter(([lid, l]) => liveLinks.has(lid) && l.progId === id && l.tpName === name).length;
     });
-    if (mixed.length) return { ran: expand(ids, times), note: `programs ${mixed.join(', ')} are also linked to other tracepoints: their runs are their links on ${name} (link info), not measured` };
-    return { ran: expand(ids, times) };
+    if (mixed.length) return ran(expand(ids, times), { note: `programs ${mixed.join(', ')} are also linked to other tracepoints: their runs are their links on ${name} (link info), not measured` });
+    return ran(expand(ids, times));
   }
   if (kind === 'cgroup' && rest.length >= 2) {
     const attachType = rest[rest.length - 1]!;
     const path = rest.slice(0, -1).join(':');
     const op = CG_OPS[attachType];
-    if (!op) return { ran: [], notComparable: `the oracle has no way to fire cgroup hook ${attachType}` };
-    const ids = [...t.progs].filter(([, p]) => p.type === op.progType && (!op.eat || p.eat === op.eat)).map(([id]) => id);
-    if (!ids.length) return { ran: [] };
-    const c = await count(helper, `cg ${op.op} ${Buffer.from(path).toString('hex') || '-'}`, ids);
-    return { ran: expand(ids, c.deltas) };
+    if (!op) return nc(`the oracle has no way to fire cgroup hook ${attachType}`);
+    if (path.includes('\0')) return nc(`cgroup path ${JSON.stringify(path)} has a NUL byte`);
+    // The helper joins PATH by writing its cgroup.procs; only paths in the run's cgroup2
+    // mount are tried (anything else is no cgroup in the model either, and is the host's).
+    const resolved = resolvePath('/', path);
+    if (!(resolved === '/sys/fs/cgroup' || resolved.startsWith('/sys/fs/cgroup/')) || resolved.length > 4000) return { ret: ENOENT, ran: [] };
+    const ids = await effective(helper, resolved, attachType);
+    if (ids === null) return { ret: ENOENT, ran: [] };
+    const c = await count(helper, `cg ${op} ${Buffer.from(resolved).toString('hex')}`, ids);
+    // status: 0, or the errno of joining the cgroup (ENOENT, ENOTDIR: it is none) or of
+    // the action; a failed join is the contract's -ENOENT
+    if (c.status !== 0 && c.join) return { ret: ENOENT, ran: [] };
+    return ran(expand(ids, c.deltas));
   }
   if (kind === 'xdp' && rest.length === 1) {
-    const ifindex = IFINDEX[rest[0]!];
-    if (!ifindex) return { ran: [] };
+    const dev = rest[0]!;
+    const peer = veths.get(dev);
     const ids = [...t.progs].filter(([, p]) => p.type === 'BPF_PROG_TYPE_XDP').map(([id]) => id);
-    if (!ids.length) return { ran: [] };
-    const c = await count(helper, `xdp ${ifindex}`, ids);
-    return { ran: expand(ids, c.deltas) };
+    if (peer === undefined || dev.length >= 16) return { ret: ENODEV, ran: [] };
+    const c = await count(helper, `xdp ${Buffer.from(dev).toString('hex')} ${Buffer.from(peer).toString('hex')}`, ids);
+    if (c.status === ENODEV) return { ret: ENODEV, ran: [] };
+    return ran(expand(ids, c.deltas));
   }
-  if (kind === 'function') return { ran: [], notComparable: 'kprobes are off and trampoline programs cannot load on this kernel build' };
-  return { ran: [], notComparable: `unknown event ${event}` };
+  if (kind === 'function') return nc('kprobes are off and trampoline programs cannot load on this kernel build');
+  return nc(`unknown event ${JSON.stringify(event)}`);
 }

@@ -7,8 +7,8 @@
  * directory, forks the supervisor and, when the supervisor ends for whatever reason,
  * kills every process left in that directory (cgroup.kill) and removes it. The supervisor
  * enters fresh mount + network namespaces, sets up lo/eth0/veth1, moves into the private
- * cgroup, enters a fresh cgroup namespace, mounts cgroup2 at /sys/fs/cgroup and a fresh
- * bpffs at /sys/fs/bpf, holds BPF_ENABLE_STATS, and forks one real process per modelled
+ * cgroup, enters a fresh cgroup namespace, mounts cgroup2 at /sys/fs/cgroup, a fresh
+ * bpffs at /sys/fs/bpf and a private tmpfs at /tmp, holds BPF_ENABLE_STATS, and forks one real process per modelled
  * process (see worker.c). Everything the run made dies with its processes and namespaces.
  */
 #include "oracle.h"
@@ -79,6 +79,10 @@ static void setup_namespaces(void) {
   if (unshare(CLONE_NEWCGROUP) < 0) die("unshare(cgroup): %s", strerror(errno));
   if (mount("cgroup2", "/sys/fs/cgroup", "cgroup2", 0, NULL) < 0) die("mount cgroup2: %s", strerror(errno));
   if (mount("bpf", "/sys/fs/bpf", "bpf", 0, NULL) < 0) die("mount bpffs: %s", strerror(errno));
+  /* The model's /tmp: a private tmpfs, so mkdir/rmdir/rename there never reach the host's.
+   * (Paths anywhere else outside /sys/fs/bpf and /sys/fs/cgroup are never handed to a
+   * mutating syscall: oracle/paths.ts marks such calls not comparable.) */
+  if (mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "size=1m,mode=1777") < 0) die("mount tmpfs on /tmp: %s", strerror(errno));
   union bpf_attr a = {.enable_stats.type = BPF_STATS_RUN_TIME};
   if (sys_bpf(BPF_ENABLE_STATS, &a, sizeof a) < 0) die("BPF_ENABLE_STATS: %s", strerror(errno));
   /* the stats fd stays open (and so stats enabled) until the supervisor ends */
@@ -92,6 +96,7 @@ static pid_t spawn(const char *comm) {
   if (pid == 0) {
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     prctl(PR_SET_NAME, comm);
+    fd_limit(8192);
     if (dup2(sv[1], CHAN_FD) < 0) _exit(1);
     int null = open("/dev/null", O_RDWR);
     dup2(null, 0), dup2(null, 1), dup2(null, 2);
@@ -99,6 +104,7 @@ static pid_t spawn(const char *comm) {
     syscall(SYS_close_range, CHAN_FD + 1, ~0U, 0);
     signal(SIGPIPE, SIG_DFL);
     umask(022);
+    fd_limit(NOFILE);
     if (chdir("/") < 0) _exit(1);
     worker_main();
   }

@@ -42,11 +42,13 @@ static void put_ifinfo(struct nlmsghdr *nh, int ifindex, unsigned flags) {
 static int talk(struct nlmsghdr *nh) {
   /* The socket goes to a high fd, away from the modelled ones: at the lowest free fd it
    * would be what an IFLA_XDP_FD naming a closed fd finds (-EINVAL instead of -EBADF). */
+  fd_limit(8192); /* even when the process holds 1024 fds */
   int s0 = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
-  if (s0 < 0) return -errno;
-  int s = fcntl(s0, F_DUPFD_CLOEXEC, 900);
-  close(s0);
-  if (s < 0) return -errno;
+  int s = s0 < 0 ? -1 : fcntl(s0, F_DUPFD_CLOEXEC, HIGH_FD);
+  int err0 = -errno;
+  if (s0 >= 0) close(s0);
+  fd_limit(NOFILE);
+  if (s < 0) return err0;
   nh->nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
   nh->nlmsg_seq = 1;
   struct sockaddr_nl to = {.nl_family = AF_NETLINK};
@@ -74,7 +76,7 @@ void do_netlink(char **tok, int n, char *reply) {
   struct req r;
   memset(&r, 0, sizeof r);
   r.nh.nlmsg_len = NLMSG_LENGTH(0);
-  char a[256], b[256];
+  char a[1024], b[1024]; /* longer names are cut to 1023 bytes by the caller: still -ERANGE */
   if (n >= 6 && !strcmp(tok[1], "xdp")) {
     r.nh.nlmsg_type = RTM_SETLINK;
     put_ifinfo(&r.nh, atoi(tok[2]), 0);

@@ -6,8 +6,13 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#define CHAN_FD 1000       /* a modelled process's control channel */
-#define CHAN_FD_SPARE 1001 /* used only while forking */
+/* A modelled process has the model's RLIMIT_NOFILE, 1024 fds (0-1023); the oracle's own
+ * fds sit above it, where no call of the process can reach them (open fds above the soft
+ * limit stay valid; the limit is raised only for the moment the oracle places one). */
+#define NOFILE 1024
+#define CHAN_FD 4000       /* a modelled process's control channel */
+#define CHAN_FD_SPARE 4001 /* used only while forking */
+#define HIGH_FD 4002       /* the netlink socket of a request */
 #define MSG_MAX (1 << 20)
 #define MAX_TOK 4096
 
@@ -19,6 +24,7 @@ long sys_bpf(int cmd, void *attr, unsigned size);                /* raw bpf(): >
 int write_file(const char *path, const char *text);              /* 0 or -errno */
 void die(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 int64_t now_ms(void);
+void fd_limit(unsigned soft); /* RLIMIT_NOFILE soft limit (the hard one at least 8192) */
 
 /* worker.c: the loop of one modelled process, on CHAN_FD. Never returns. */
 void worker_main(void) __attribute__((noreturn));

@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <linux/bpf.h>
 #include <linux/if_packet.h>
+#include <net/if.h>
 #include <net/ethernet.h>
 #include <poll.h>
 #include <stdio.h>
@@ -149,12 +150,13 @@ static void tp_action(const char *action) {
   }
 }
 
-/* The helper of a cgroup trigger: joins the cgroup, does one thing, exits with 0 or errno. */
+/* The helper of a cgroup trigger: joins the cgroup, does one thing, exits with 0 or errno
+ * (JOIN_FAILED if it could not join: PATH is no cgroup directory). */
+#define JOIN_FAILED 255
 static int cg_helper(const char *op, const char *cg, int port_pipe) {
   char path[4200];
   snprintf(path, sizeof path, "%s/cgroup.procs", cg);
-  int err = write_file(path, "0");
-  if (err) return -err;
+  if (write_file(path, "0")) return JOIN_FAILED;
   if (!strcmp(op, "device") || !strcmp(op, "sysctl")) {
     int fd = open(!strcmp(op, "device") ? "/dev/null" : "/proc/sys/kernel/ostype", O_RDONLY);
     char c;
@@ -182,7 +184,7 @@ static int cg_helper(const char *op, const char *cg, int port_pipe) {
   return close(s) < 0 ? errno : 0; /* sock_create, sock_release */
 }
 
-static int cg_trigger(const char *op, const char *cg) {
+static int cg_trigger(const char *op, const char *cg, int *join_failed) {
   int pp[2];
   if (pipe(pp) < 0) return -errno;
   pid_t pid = fork();
@@ -194,19 +196,21 @@ static int cg_trigger(const char *op, const char *cg) {
   close(pp[0]);
   int st = 0;
   waitpid(pid, &st, 0);
+  *join_failed = WIFEXITED(st) && WEXITSTATUS(st) == JOIN_FAILED;
   /* egress/sendmsg4: the datagram reaching the receiver shows the hook has run. */
   char c;
   struct pollfd pf = {udp_rx, POLLIN, 0};
-  if (!strcmp(op, "egress") || !strcmp(op, "sendmsg4")) poll(&pf, 1, 500);
+  if (!*join_failed && (!strcmp(op, "egress") || !strcmp(op, "sendmsg4"))) poll(&pf, 1, 500);
   while (recv(udp_rx, &c, 1, MSG_DONTWAIT) > 0) {}
   return WIFEXITED(st) ? -WEXITSTATUS(st) : -EINTR;
 }
 
-/* A frame sent from the peer of <ifindex> (eth0 2 <-> veth1 3; lo 1 to itself), awaited
- * on <ifindex> with a packet socket: it is seen there only after XDP has run (and passed). */
-static int xdp_trigger(int ifindex) {
-  int peer = ifindex == 2 ? 3 : ifindex == 3 ? 2 : ifindex == 1 ? 1 : -1;
-  if (peer < 0) return -ENODEV;
+/* A frame sent from <peer> (eth0 <-> veth1, a veth pair the calls added; lo to itself),
+ * awaited on <dev> with a packet socket: it is seen there only after XDP has run (and
+ * passed). Devices by name, in the run's network namespace: -ENODEV if one is missing. */
+static int xdp_trigger(const char *dev, const char *peer_name) {
+  int ifindex = (int)if_nametoindex(dev), peer = (int)if_nametoindex(peer_name);
+  if (!ifindex || !peer) return -ENODEV;
   int rx = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(ETH_P_ALL));
   int tx = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
   struct sockaddr_ll at = {.sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_ALL), .sll_ifindex = ifindex};
@@ -233,15 +237,16 @@ static int xdp_trigger(int ifindex) {
   return err;
 }
 
-/* count tp <action> <n> <reps> <id>... | count cg <op> <hexpath> <id>... | count xdp <ifindex> <id>...
- * Replies "counts <opened> <status> <delta>..." (-1 for an id that could not be opened);
+/* count tp <action> <n> <reps> <id>... | count cg <op> <hexpath> <id>... | count xdp <hexdev> <hexpeer> <id>...
+ * Replies "counts <opened> <status> <join_failed> <delta>..." (-1 for an id that could not
+ * be opened; join_failed 1: a cg trigger's PATH is no cgroup it could join);
  * for tp, per repetition: the ids' deltas over the action window, then over the control
  * window. A window is: one read per opened program (a single bpf() syscall each), the
  * actions (or the spin), one read per program; nothing else. */
 void op_count(char **tok, int n, char *reply) {
-  int tp = n > 1 && !strcmp(tok[1], "tp"), first = tp ? 5 : n > 1 && !strcmp(tok[1], "cg") ? 4 : 3;
+  int tp = n > 1 && !strcmp(tok[1], "tp"), first = tp ? 5 : 4;
   if (n < first) { sprintf(reply, "error bad count"); return; }
-  int nids = n - first, reps = tp ? atoi(tok[4]) : 1, actions = tp ? atoi(tok[3]) : 0, opened = 0, status = 0;
+  int nids = n - first, reps = tp ? atoi(tok[4]) : 1, actions = tp ? atoi(tok[3]) : 0, opened = 0, status = 0, join_failed = 0;
   int *fds = calloc((size_t)nids + 1, sizeof(int));
   long long *before = calloc((size_t)nids + 1, sizeof(long long)), *delta = calloc((size_t)(nids * reps * 2) + 1, sizeof(long long));
   union bpf_attr a;
@@ -270,8 +275,13 @@ void op_count(char **tok, int n, char *reply) {
         char cg[4096];
         int l = hex_decode(tok[3], (unsigned char *)cg, sizeof cg - 1);
         cg[l < 0 ? 0 : l] = 0;
-        status = cg_trigger(tok[2], cg);
-      } else status = xdp_trigger(atoi(tok[2]));
+        status = cg_trigger(tok[2], cg, &join_failed);
+      } else {
+        char dev[64], peer[64];
+        int l = hex_decode(tok[2], (unsigned char *)dev, sizeof dev - 1), m = hex_decode(tok[3], (unsigned char *)peer, sizeof peer - 1);
+        dev[l < 0 ? 0 : l] = 0, peer[m < 0 ? 0 : m] = 0;
+        status = xdp_trigger(dev, peer);
+      }
       clock_gettime(CLOCK_MONOTONIC, &t1);
       if (w == 0) spent = (t1.tv_sec - t0.tv_sec) * 1000000000LL + t1.tv_nsec - t0.tv_nsec;
       for (int i = 0; i < nids; i++) {
@@ -280,7 +290,7 @@ void op_count(char **tok, int n, char *reply) {
       }
     }
   }
-  char *p = reply + sprintf(reply, "counts %d %d", opened, status);
+  char *p = reply + sprintf(reply, "counts %d %d %d", opened, status, join_failed);
   for (int i = 0; i < nids * reps * windows; i++) p += sprintf(p, " %lld", delta[i]);
   for (int i = 0; i < nids; i++) if (fds[i] >= 0) close(fds[i]);
   free(fds), free(before), free(delta);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -71,6 +72,14 @@ void die(const char *fmt, ...) {
   fflush(stdout);
   fprintf(stderr, "bpf-oracle: %s\n", msg);
   _exit(1);
+}
+
+void fd_limit(unsigned soft) {
+  struct rlimit r;
+  getrlimit(RLIMIT_NOFILE, &r);
+  if (r.rlim_max < 8192) r.rlim_max = 8192;
+  r.rlim_cur = soft;
+  setrlimit(RLIMIT_NOFILE, &r);
 }
 
 int64_t now_ms(void) {

@@ -15,7 +15,7 @@
 #define MAX_BUFS 16
 #define MAX_RELOCS 64
 
-/* bpf <cmd> <nbufs> { <len> <hex|-> <nrel> { <off> <buf> }* }*
+/* bpf <cmd> <nbufs> { <len> <hex|-> <nrel> { <off> <buf> }* }*   (bpf <cmd> 0 <size>: NULL attr)
  * Buffer 0 is the attr (its length is the size passed to bpf()); a relocation writes the
  * address of buffer <buf> as a u64 at offset <off> of the buffer it follows. Replies
  * "ret <r>" and every buffer's bytes after the call, so out-parameters can be decoded. */
@@ -23,6 +23,10 @@ static void do_bpf(char **tok, int n, char *reply) {
   unsigned char *buf[MAX_BUFS] = {0};
   size_t len[MAX_BUFS] = {0};
   int nb = n > 2 ? atoi(tok[2]) : -1, t = 3;
+  if (nb == 0) { /* an attr that is no object: a NULL pointer of the full size (EFAULT) */
+    sprintf(reply, "ret %ld", sys_bpf(atoi(tok[1]), NULL, n > 3 ? (unsigned)atoi(tok[3]) : 0));
+    return;
+  }
   if (nb < 1 || nb > MAX_BUFS) { sprintf(reply, "error bad bpf request"); return; }
   struct { int from, off, to; } rel[MAX_RELOCS];
   int nrel = 0;
@@ -56,28 +60,38 @@ bad:
   sprintf(reply, "error bad bpf request");
 }
 
-static int path_arg(const char *hex, char *out) {
-  int l = hex_decode(hex, (unsigned char *)out, 4095);
+/* A path argument: hex bytes, "-" for the empty string, "!" for a NULL pointer (a path
+ * that is no string: the kernel's getname says EFAULT). Up to 64 KiB, so a path of
+ * PATH_MAX bytes or more reaches the kernel and gets its ENAMETOOLONG. */
+#define PATH_ARG_MAX 65536
+static int path_arg(const char *hex, char *out, const char **ptr) {
+  if (!strcmp(hex, "!")) { *ptr = NULL; return 0; }
+  int l = hex_decode(hex, (unsigned char *)out, PATH_ARG_MAX - 1);
   if (l < 0) return -1;
   out[l] = 0;
+  *ptr = out;
   return 0;
 }
 
+/* An fd argument as the C int the syscall takes (the caller sends -2^31 .. 2^32-1). */
+static int fd_arg(const char *s) { return (int)(unsigned)strtoll(s, NULL, 10); }
+
 /* sys <op> <args>: close/dup <fd>, open/mkdir/rmdir/unlink <hexpath>, rename <hex> <hex> */
 static void do_sys(char **tok, int n, char *reply) {
-  static char a[4096], b[4096];
+  static char a[PATH_ARG_MAX], b[PATH_ARG_MAX];
+  const char *pa = NULL, *pb = NULL;
   long r;
   if (n < 3) { sprintf(reply, "error bad sys request"); return; }
   const char *op = tok[1];
-  if (!strcmp(op, "close")) r = close(atoi(tok[2]));
-  else if (!strcmp(op, "dup")) r = dup(atoi(tok[2]));
+  if (!strcmp(op, "close")) r = close(fd_arg(tok[2]));
+  else if (!strcmp(op, "dup")) r = dup(fd_arg(tok[2]));
   else {
-    if (path_arg(tok[2], a) < 0 || (n > 3 && path_arg(tok[3], b) < 0)) { sprintf(reply, "error bad path"); return; }
-    if (!strcmp(op, "open")) r = open(a, O_RDONLY);
-    else if (!strcmp(op, "mkdir")) r = mkdir(a, 0755);
-    else if (!strcmp(op, "rmdir")) r = rmdir(a);
-    else if (!strcmp(op, "unlink")) r = unlink(a);
-    else if (!strcmp(op, "rename") && n > 3) r = rename(a, b);
+    if (path_arg(tok[2], a, &pa) < 0 || (n > 3 && path_arg(tok[3], b, &pb) < 0)) { sprintf(reply, "error bad path"); return; }
+    if (!strcmp(op, "open")) r = open(pa, O_RDONLY);
+    else if (!strcmp(op, "mkdir")) r = mkdir(pa, 0755);
+    else if (!strcmp(op, "rmdir")) r = rmdir(pa);
+    else if (!strcmp(op, "unlink")) r = unlink(pa);
+    else if (!strcmp(op, "rename") && n > 3) r = rename(pa, pb);
     else { sprintf(reply, "error unknown sys op"); return; }
   }
   sprintf(reply, "ret %ld", r < 0 ? -(long)errno : r);
@@ -85,7 +99,7 @@ static void do_sys(char **tok, int n, char *reply) {
 
 /* fdkind <fd>: what /proc/self/fd/<fd> links to (anon_inode:bpf-prog, ...), or "-". */
 static void do_fdkind(char **tok, int n, char *reply) {
-  char path[64], target[256];
+  char path[64], target[4096];
   if (n < 2) { sprintf(reply, "error bad fdkind"); return; }
   snprintf(path, sizeof path, "/proc/self/fd/%d", atoi(tok[1]));
   ssize_t l = readlink(path, target, sizeof target - 1);
@@ -110,7 +124,9 @@ static ssize_t recv_msg(char *buf, int *fd) {
   char cbuf[CMSG_SPACE(sizeof(int))];
   struct iovec iov = {buf, MSG_MAX - 1};
   struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof cbuf};
+  fd_limit(8192); /* a passed fd must find a slot even when the process used all 1024 */
   ssize_t r = recvmsg(CHAN_FD, &mh, 0);
+  fd_limit(NOFILE);
   *fd = -1;
   if (r <= 0) return r;
   struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
@@ -128,14 +144,20 @@ void worker_main(void) {
     if (r <= 0) _exit(0); /* supervisor gone: end, so the run leaves nothing behind */
     if (!strncmp(buf, "exit", 4)) _exit(0);
     if (!strncmp(buf, "fork", 4)) {
-      /* The new channel arrives at the lowest free fd; park it at CHAN_FD_SPARE so the fd
+      /* The new channel arrives at the lowest free fd (recvmsg: below the soft limit, which
+       * is raised for it, see recv_msg); park it at CHAN_FD_SPARE so the fd
        * table the child inherits is exactly the parent's plus the channels. */
-      if (fd < 0 || dup2(fd, CHAN_FD_SPARE) < 0) { sprintf(reply, "ret %d", -EBADF); goto send; }
+      fd_limit(8192);
+      int parked = fd < 0 ? -1 : dup2(fd, CHAN_FD_SPARE);
+      fd_limit(NOFILE);
+      if (parked < 0) { if (fd >= 0) close(fd); sprintf(reply, "ret %d", -EBADF); goto send; }
       close(fd);
       pid_t pid = fork();
       if (pid == 0) {
+        fd_limit(8192);
         dup2(CHAN_FD_SPARE, CHAN_FD);
         close(CHAN_FD_SPARE);
+        fd_limit(NOFILE);
         continue; /* the child serves its own channel; the parent answers */
       }
       close(CHAN_FD_SPARE);
