@@ -12,7 +12,7 @@ import { linkInc, linkPut, mapInc, mapPutWithUref, progInc, progPut } from './re
 import { describe, fail, type KernelState } from './state';
 import { FLAG_VALUES } from './uapi';
 import { cgroupBpfRelease, newCgroup } from './cgroup';
-import { AT_FDCWD, isWalkError, type Inode, type WalkError } from './vfs';
+import { AT_FDCWD, isWalkError, PATH_MAX, type Inode, type WalkError } from './vfs';
 
 export const OBJ_FIELDS: readonly FieldSpec[] = [
   { name: 'pathname' }, { name: 'bpf_fd' }, { name: 'file_flags' }, { name: 'path_fd', since: 605 },
@@ -29,10 +29,12 @@ export function anyPut(k: KernelState, o: BpfObject, fn: string, why: string): v
   else linkPut(k, o, fn, why);
 }
 
-/** The directory a relative path starts from: `path_fd` with BPF_F_PATH_FD, else the cwd. */
+/** The directory a relative path starts from: `path_fd` with BPF_F_PATH_FD, else the cwd.
+ * The name is copied in (`getname`) before `path_fd` is looked at: a name that is no string
+ * (EFAULT), empty (ENOENT) or too long (ENAMETOOLONG) fails first, whatever `path_fd` is. */
 function startDir(k: KernelState, p: Process, path: unknown, flags: number, pathFd: number): Inode | null {
   if (!(flags & FLAG_VALUES.BPF_F_PATH_FD) || pathFd === AT_FDCWD) return null;
-  if (typeof path === 'string' && path.startsWith('/')) return null;
+  if (typeof path !== 'string' || path === '' || path.length >= PATH_MAX || path.startsWith('/')) return null;
   const f = fget(p, pathFd);
   if (!f) fail(Errno.EBADF, 'path_at', `path_fd ${pathFd} is not open`);
   if (f.target.kind !== 'dir') fail(Errno.ENOTDIR, 'path_at', `path_fd ${pathFd} is not a directory`);

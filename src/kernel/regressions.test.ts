@@ -1,6 +1,7 @@
 /**
- * Model bugs the property tests (properties.test.ts) found, each as the sequence fast-check
- * shrank it to. Every sequence must now keep the invariants at every step and leave
+ * Model bugs the property tests (properties.test.ts) and the differential runs against the
+ * real kernel (oracle/*.diff.test.ts) found, each as the sequence it was shrunk to, with the
+ * real kernel's answers. (The differential scenarios replay these sequences too.) Every sequence must now keep the invariants at every step and leave
  * nothing behind after teardown (testing/checked.ts `checkSequence`), and the call that
  * went wrong must return what the real kernel returns.
  */
@@ -70,6 +71,26 @@ const REGRESSIONS: Regression[] = [
       { step: 9, ret: -Errno.ENOENT }, { step: 10, ret: -Errno.ENOENT }, { step: 11, ret: -Errno.ENOENT }, { step: 12, ret: 0 },
       { step: 13, ret: -Errno.ENAMETOOLONG }, { step: 14, ret: -Errno.EPERM }, { step: 15, ret: -Errno.EPERM },
       { step: 16, ret: -Errno.ENAMETOOLONG }, { step: 17, ret: 0 },
+    ],
+  },
+  {
+    bug: 'BPF_OBJ_PIN / BPF_OBJ_GET with BPF_F_PATH_FD and an empty pathname: -ENOENT, whatever path_fd is (getname refuses the empty name before path_fd is looked at; was -EBADF for a closed path_fd, -ENOTDIR for one that is no directory); a bad bpf_fd still comes first. Found by the random differential run against 6.18',
+    version: '6.18',
+    calls: [
+      { call: 'spawn', comm: 'loader' },
+      { call: 'bpf', pid: 100, cmd: 'BPF_PROG_LOAD', attr: { prog_type: 'BPF_PROG_TYPE_XDP' } },
+      { call: 'bpf', pid: 100, cmd: 'BPF_OBJ_PIN', attr: { bpf_fd: 3, file_flags: PATH_FD, path_fd: 4, pathname: '' } },
+      { call: 'bpf', pid: 100, cmd: 'BPF_OBJ_PIN', attr: { bpf_fd: 3, file_flags: PATH_FD, path_fd: 3, pathname: '' } },
+      { call: 'bpf', pid: 100, cmd: 'BPF_OBJ_PIN', attr: { bpf_fd: 3, file_flags: PATH_FD, path_fd: 4, pathname: 'x' } },
+      { call: 'bpf', pid: 100, cmd: 'BPF_OBJ_PIN', attr: { bpf_fd: 3, file_flags: PATH_FD, path_fd: 3, pathname: 'x' } },
+      { call: 'bpf', pid: 100, cmd: 'BPF_OBJ_GET', attr: { file_flags: PATH_FD, path_fd: 1, pathname: '' } },
+      { call: 'bpf', pid: 100, cmd: 'BPF_OBJ_GET', attr: { file_flags: PATH_FD, path_fd: 5, pathname: '' } },
+      { call: 'bpf', pid: 100, cmd: 'BPF_OBJ_GET', attr: { file_flags: PATH_FD, path_fd: 5, pathname: 'x' } },
+      { call: 'bpf', pid: 100, cmd: 'BPF_OBJ_PIN', attr: { bpf_fd: 9, file_flags: PATH_FD, path_fd: 4, pathname: '' } },
+    ],
+    expect: [
+      { step: 2, ret: -Errno.ENOENT }, { step: 3, ret: -Errno.ENOENT }, { step: 4, ret: -Errno.EBADF }, { step: 5, ret: -Errno.ENOTDIR },
+      { step: 6, ret: -Errno.ENOENT }, { step: 7, ret: -Errno.ENOENT }, { step: 8, ret: -Errno.EBADF }, { step: 9, ret: -Errno.EINVAL },
     ],
   },
 ];
