@@ -64,4 +64,11 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // Scenarios run in Node (the headless runner) as well as in the page: no React, DOM or editor.
+    files: ['src/scenario/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['react', 'react-dom', 'react-dom/*', '@xyflow/*', 'monaco-editor', '@monaco-editor/*', '**/ui/**', '**/editor/**', '**/graph/**'], message: 'src/scenario is pure TypeScript: no React, DOM, graph or editor.' }] }],
+    },
+  },
 );

@@ -1,0 +1,32 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parse, passed, runScenario } from './index';
+
+describe('CONTEXT.md', () => {
+  it('its example parses and every expectation holds (a libbpf load from a source block included)', async () => {
+    const md = readFileSync(new URL('./CONTEXT.md', import.meta.url), 'utf8');
+    const example = /````\n([\s\S]*?)````/.exec(md)![1]!;
+    const p = parse(example);
+    if (!p.ok) throw new Error(`${p.error.line}:${p.error.col}: ${p.error.message}`);
+    const run = await runScenario(p.scenario);
+    expect(run.error).toBeUndefined();
+    expect(run.expectations.filter((e) => !e.ok)).toEqual([]);
+    expect(passed(run)).toBe(true);
+    const load = run.steps.find((s) => s.command?.kind === 'libbpf')!;
+    expect(load.command).toMatchObject({ kind: 'libbpf', op: 'load_attach', file: 'counter.bpf.o' });
+    expect(load.result.output).toMatch(/attached counter/);
+  });
+});
+
+describe('README', () => {
+  it('the example of its Scenarios section holds', async () => {
+    const md = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const section = md.slice(md.indexOf('## Scenarios'));
+    const example = /```\n([\s\S]*?)```/.exec(section)![1]!;
+    const p = parse(example);
+    if (!p.ok) throw new Error(`${p.error.line}:${p.error.col}: ${p.error.message}`);
+    const run = await runScenario(p.scenario);
+    expect(passed(run)).toBe(true);
+    expect(run.expectations).toHaveLength(4);
+  });
+});
