@@ -83,9 +83,21 @@ export function comparable(calls: readonly KernelCall[], trace: readonly TraceEn
   return fullProgInfo ? n : n.map(trimProgInfo);
 }
 
-/** JSON with object keys sorted, so field order does not matter. */
-export const show = (v: unknown): string => JSON.stringify(v, (_k, x: unknown) => (x && typeof x === 'object' && !Array.isArray(x)
-  ? Object.fromEntries(Object.entries(x as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : x)) ?? String(v);
+/** JSON with object keys sorted, so field order does not matter (bigints as `1n`, numbers
+ * JSON has not as their names, a cycle as "[cycle]": never throws). */
+export function show(v: unknown): string {
+  const seen = new Set<object>();
+  const json = JSON.stringify(v, (_k, x: unknown) => {
+    if (typeof x === 'bigint') return `${x}n`;
+    if (typeof x === 'number' && !Number.isFinite(x)) return String(x);
+    if (x === undefined) return x;
+    if (!x || typeof x !== 'object') return x;
+    if (seen.has(x)) return '[cycle]';
+    seen.add(x);
+    return Array.isArray(x) ? x : Object.fromEntries(Object.entries(x as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  });
+  return json ?? String(v);
+}
 
 /** What is compared of one call: return value, out-parameters, what ran. */
 const compared = (e: TraceEntry): string => show({ ret: e.ret, attr: e.attr, ran: e.ran });

@@ -5,36 +5,12 @@
  */
 import { createHash } from 'node:crypto';
 import { expect, it } from 'vitest';
-import type { KernelCall } from '../src/kernel/call';
 import { canonicalInsns } from './insns';
+import { fact } from './scenarios/facts';
 import { runOnRealKernel, type RealRun } from './realKernel';
-import { as, describeReal, SYS_ENTER, spawn, TIMEOUT } from './testing';
+import { describeReal, TIMEOUT } from './testing';
 
-const p = as(100);
-const PIN = '/sys/fs/bpf/pinned_link_test';
-const load = [
-  spawn('test_progs'),
-  p.bpf('BPF_MAP_CREATE', { map_type: 'BPF_MAP_TYPE_ARRAY', key_size: 4, value_size: 8, max_entries: 1, map_name: 'test_lin.bss' }),
-  p.bpf('BPF_PROG_LOAD', { prog_type: 'BPF_PROG_TYPE_RAW_TRACEPOINT', prog_name: 'raw_tp_prog', fd_array: [3] }),
-  p.bpf('BPF_PROG_LOAD', { prog_type: 'BPF_PROG_TYPE_TRACING', expected_attach_type: 'BPF_TRACE_RAW_TP',
-    attach_func_name: 'sys_enter', prog_name: 'tp_btf_prog', fd_array: [3] }),
-];
-/** The sub-test, with the attach call of raw_tp or tp_btf; `prog` is the program's fd. */
-const subtest = (attach: KernelCall): KernelCall[] => [
-  attach, // 4: fd 6
-  SYS_ENTER, // 5: runs
-  p.bpf('BPF_OBJ_PIN', { bpf_fd: 6, pathname: PIN }), // 6
-  p.bpf('BPF_OBJ_GET_INFO_BY_FD', { bpf_fd: 6, info: {} }), // 7
-  SYS_ENTER, // 8
-  p.close(6), // 9: only the pin holds the link
-  SYS_ENTER, // 10: still runs
-  p.bpf('BPF_OBJ_GET', { pathname: PIN }), // 11: fd 6 again
-  p.unlink(PIN), // 12
-  SYS_ENTER, // 13: still runs, through the fd
-  p.close(6), // 14: link gone
-  SYS_ENTER, // 15: nothing runs
-  p.bpf('BPF_LINK_GET_FD_BY_ID', { link_id: 1 }), // 16: the link's id is gone
-];
+// the call lists: scenarios/facts.ts
 
 function check(run: RealRun, progIndex: number): void {
   const r = run.results;
@@ -62,19 +38,18 @@ function check(run: RealRun, progIndex: number): void {
 
 describeReal('link_pinning selftest on the real kernel', () => {
   it('pin_raw_tp: BPF_RAW_TRACEPOINT_OPEN, pin, close, get, unlink, close', async () => {
-    const run = await runOnRealKernel([...load, ...subtest(p.bpf('BPF_RAW_TRACEPOINT_OPEN', { name: 'sys_enter', prog_fd: 4 }))]);
+    const run = await runOnRealKernel(fact('linkPinning', 'pin_raw_tp: BPF_RAW_TRACEPOINT_OPEN, pin, close, get, unlink, close'));
     expect(run.kernelRelease).toMatch(/^\d+\.\d+/);
     check(run, 2);
   }, TIMEOUT);
 
   it('pin_tp_btf: BPF_LINK_CREATE with BPF_TRACE_RAW_TP makes a raw tracepoint link too', async () => {
-    const run = await runOnRealKernel([...load, ...subtest(p.bpf('BPF_LINK_CREATE', { prog_fd: 5, target_fd: 0, attach_type: 'BPF_TRACE_RAW_TP' }))]);
+    const run = await runOnRealKernel(fact('linkPinning', 'pin_tp_btf: BPF_LINK_CREATE with BPF_TRACE_RAW_TP makes a raw tracepoint link too'));
     check(run, 3);
   }, TIMEOUT);
 
   it('program info: the map it uses, the canonical tag, instruction counts', async () => {
-    const run = await runOnRealKernel([...load, p.bpf('BPF_OBJ_GET_INFO_BY_FD', { bpf_fd: 4, info: {} }),
-      p.bpf('BPF_OBJ_GET_INFO_BY_FD', { bpf_fd: 5, info: {} }), p.bpf('BPF_OBJ_GET_INFO_BY_FD', { bpf_fd: 3, info: {} })]);
+    const run = await runOnRealKernel(fact('linkPinning', 'program info: the map it uses, the canonical tag, instruction counts'));
     const [raw, btf, map] = run.results.slice(4).map((x) => x.attr!.info as Record<string, unknown>);
     const mapId = run.results[1]!.object!.id;
     // bpf_prog_calc_tag on 6.18: the first 8 bytes of the SHA-256 (not SHA-1, as before

@@ -33,25 +33,11 @@ export function renumberer(): Renumber {
 const TRACING_TYPES = ['BPF_PROG_TYPE_KPROBE', 'BPF_PROG_TYPE_TRACEPOINT', 'BPF_PROG_TYPE_PERF_EVENT',
   'BPF_PROG_TYPE_RAW_TRACEPOINT', 'BPF_PROG_TYPE_RAW_TRACEPOINT_WRITABLE', 'BPF_PROG_TYPE_TRACING', 'BPF_PROG_TYPE_LSM'];
 const JIT_FIELDS = ['jited_prog_len', 'nr_jited_ksyms', 'nr_jited_func_lens', 'nr_jited_line_info', 'jited_line_info_rec_size'];
-/** The id fields of the id commands (the FD_BY_ID commands' next_id is no id: it must be 0). */
-const ID_FIELDS: Record<string, ['prog' | 'map' | 'link', string[]]> = {
-  BPF_PROG_GET_FD_BY_ID: ['prog', ['prog_id']], BPF_PROG_GET_NEXT_ID: ['prog', ['start_id', 'next_id']],
-  BPF_MAP_GET_FD_BY_ID: ['map', ['map_id']], BPF_MAP_GET_NEXT_ID: ['map', ['start_id', 'next_id']],
-  BPF_LINK_GET_FD_BY_ID: ['link', ['link_id']], BPF_LINK_GET_NEXT_ID: ['link', ['start_id', 'next_id']],
+/** The id a `*_GET_NEXT_ID` writes back (the calls' own ids are the model's in both traces:
+ * they are inputs, compared as given, and take no numbers). */
+const NEXT_ID_KIND: Record<string, 'prog' | 'map' | 'link'> = {
+  BPF_PROG_GET_NEXT_ID: 'prog', BPF_MAP_GET_NEXT_ID: 'map', BPF_LINK_GET_NEXT_ID: 'link',
 };
-const BPF_F_ID = 1 << 5, BPF_F_LINK = 1 << 13;
-
-/** Whether a flags value (a number or flag names) has a flag. */
-function hasFlag(v: unknown, name: string, bit: number): boolean {
-  if (typeof v === 'number') return (v & bit) !== 0;
-  return Array.isArray(v) && v.includes(name);
-}
-
-/** A cgroup anchor's relative_id (with BPF_F_ID) is a program's or (BPF_F_LINK) a link's id. */
-function anchorId(holder: Record<string, unknown>, flags: unknown, id: Renumber): Record<string, unknown> {
-  if (!num(holder.relative_id) || !hasFlag(flags, 'BPF_F_ID', BPF_F_ID)) return holder;
-  return { ...holder, relative_id: id(hasFlag(flags, 'BPF_F_LINK', BPF_F_LINK) ? 'link' : 'prog', holder.relative_id) };
-}
 
 const num = (v: unknown): v is number => typeof v === 'number';
 
@@ -81,12 +67,10 @@ function normalizeInfo(info: Record<string, unknown>, id: Renumber, mask: boolea
   return out;
 }
 
-function normalizeAttr(cmd: string, attr: BpfAttr, id: Renumber, mask: boolean): BpfAttr {
-  let out: BpfAttr = { ...attr };
-  const [kind, fields] = ID_FIELDS[cmd] ?? ['prog', []];
-  for (const f of fields) if (num(out[f])) out[f] = id(kind, out[f] as number);
-  if (cmd === 'BPF_PROG_ATTACH' || cmd === 'BPF_PROG_DETACH') out = anchorId(out, out.attach_flags, id);
-  if (cmd === 'BPF_LINK_CREATE' && out.cgroup && typeof out.cgroup === 'object') out.cgroup = anchorId(out.cgroup as Record<string, unknown>, out.flags, id);
+function normalizeAttr(cmd: string, ret: number, attr: BpfAttr, id: Renumber, mask: boolean): BpfAttr {
+  const out: BpfAttr = { ...attr };
+  const kind = NEXT_ID_KIND[cmd];
+  if (kind && ret === 0 && num(out.next_id)) out.next_id = id(kind, out.next_id);
   if (Array.isArray(out.prog_ids)) out.prog_ids = out.prog_ids.map((p) => (num(p) ? id('prog', p) : p));
   if (out.info && typeof out.info === 'object') out.info = normalizeInfo(out.info as Record<string, unknown>, id, mask);
   return out;
@@ -103,7 +87,7 @@ export function normalizeTrace(calls: readonly KernelCall[], results: readonly T
     const call = calls[i];
     const out: TraceEntry = { ret: r.ret };
     if (call && (call.call === 'spawn' || call.call === 'fork')) out.ret = id('pid', r.ret);
-    if (r.attr) out.attr = normalizeAttr(call?.call === 'bpf' ? call.cmd : '', r.attr, id, mask);
+    if (r.attr) out.attr = normalizeAttr(call?.call === 'bpf' ? call.cmd : '', r.ret, r.attr, id, mask);
     if (r.ran) {
       // Ids first seen here are numbered in ascending order: both the model and the kernel
       // allocate ids in creation order, while the order of `ran` differs (see sortRan).

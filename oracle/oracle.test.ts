@@ -8,6 +8,7 @@ import type { KernelCall } from '../src/kernel/call';
 import { vmlinuxBtf } from './btf';
 import { Helper } from './native';
 import { hideBpffsPreload, normalizeTrace } from './normalize';
+import { fact } from './scenarios/facts';
 import { runOnRealKernel } from './realKernel';
 import { as, describeReal, SYS_ENTER, spawn, TIMEOUT, trigger } from './testing';
 import { BPF_ATTACH_TYPE, BPF_CMD, BPF_LINK_TYPE, BPF_MAP_TYPE, BPF_PROG_TYPE } from './uapi';
@@ -23,18 +24,7 @@ function hostCgroup2(): string {
 describeReal('the oracle on the real kernel', () => {
   it('isolation: a fresh bpffs and cgroup root, lo/eth0/veth1; nothing of the run left afterwards', async () => {
     const mountsBefore = readFileSync('/proc/self/mountinfo', 'utf8');
-    const run = await runOnRealKernel([
-      spawn('a'),
-      p.open('/sys/fs/cgroup/x'), // no cgroup of the host is visible
-      p.mkdir('/sys/fs/cgroup/x'),
-      p.mkdir('/sys/fs/bpf/dir'),
-      p.bpf('BPF_PROG_LOAD', { prog_type: 'BPF_PROG_TYPE_RAW_TRACEPOINT' }), // fd 3
-      p.bpf('BPF_MAP_CREATE', { map_type: 'BPF_MAP_TYPE_ARRAY', key_size: 4, value_size: 4, max_entries: 1 }), // fd 4
-      p.bpf('BPF_RAW_TRACEPOINT_OPEN', { name: 'sys_enter', prog_fd: 3 }), // fd 5
-      p.bpf('BPF_OBJ_PIN', { bpf_fd: 5, pathname: '/sys/fs/bpf/dir/link' }),
-      p.bpf('BPF_LINK_CREATE', { prog_fd: 3, target_ifindex: 4, attach_type: 'BPF_XDP' }), // no ifindex 4: EINVAL
-      p.fork(),
-    ]);
+    const run = await runOnRealKernel(fact('oracle', 'isolation: a fresh bpffs and cgroup root, lo/eth0/veth1; nothing of the run left afterwards'));
     expect(run.results.map((r) => r.ret).slice(1, 9)).toEqual([-2, 0, 0, 3, 4, 5, 0, -22]);
     expect(hideBpffsPreload(run.bpffs)).toEqual([{ path: '/sys/fs/bpf/dir', kind: 'dir' }, { path: '/sys/fs/bpf/dir/link', kind: 'link' }]);
     expect(readFileSync('/proc/self/mountinfo', 'utf8')).toBe(mountsBefore);
@@ -180,7 +170,7 @@ it.skipIf(!existsSync('/sys/kernel/btf/vmlinux'))('the uapi tables are the runni
   expect(btf.find('TYPEDEF', 'btf_trace_sys_enter')).toBeGreaterThan(0);
 });
 
-it('normalize: pids and ids by first appearance, ran sorted, volatile info masked', () => {
+it('normalize: pids and the ids the kernel wrote by first appearance, ran sorted, volatile info masked', () => {
   const calls: KernelCall[] = [spawn('a'), p.bpf('BPF_OBJ_GET_INFO_BY_FD', { bpf_fd: 3, info: {} }), SYS_ENTER,
     { call: 'fork', pid: 100 }, p.bpf('BPF_LINK_GET_FD_BY_ID', { link_id: 7 })];
   const real = normalizeTrace(calls, [
@@ -195,6 +185,6 @@ it('normalize: pids and ids by first appearance, ran sorted, volatile info maske
     run_cnt: 'machine-wide', run_time_ns: 'positive', jited_prog_len: 'jit' });
   expect(real[2]!.ran).toEqual([1, 2, 2]);
   expect(real[3]!.ret).toBe(2);
-  expect(real[4]!.attr).toEqual({ link_id: 1 });
+  expect(real[4]!.attr).toEqual({ link_id: 33 }); // the call's own ids are inputs: as given
   expect(hideBpffsPreload(['/sys/fs/bpf/maps.debug', '/sys/fs/bpf/progs.debug', '/sys/fs/bpf/a/maps.debug'])).toEqual(['/sys/fs/bpf/a/maps.debug']);
 });

@@ -55,6 +55,18 @@ export function pathProblem(path: unknown, base: string, mutating: boolean): str
     `outside the run's private ${mutating ? 'mounts' : 'mounts and the model\'s root directories'} (${PRIVATE_ROOTS.join(', ')}): not run here, so the host is never touched`;
 }
 
+/** The kernel's own pins in every bpffs of a kernel built with CONFIG_BPF_PRELOAD (iterator
+ * links): the model leaves them out, as the contract says. */
+const PRELOAD = ['/sys/fs/bpf/maps.debug', '/sys/fs/bpf/progs.debug'];
+
+/** Why a path call's answer cannot be compared although it ran: it names a preload pin. */
+export function preloadProblem(path: unknown, base: string): string | null {
+  if (typeof path !== 'string' || path === '' || path.includes('\0')) return null;
+  const resolved = resolvePath(base, path);
+  return PRELOAD.some((p) => under(resolved, p))
+    ? `path ${JSON.stringify(path)} names ${resolved}, a pin the kernel itself makes in every bpffs (CONFIG_BPF_PRELOAD), which the model leaves out` : null;
+}
+
 /** A path for the native helper: hex bytes, "-" for "", "!" for a non-string (NULL). Paths
  * longer than 8 KiB are cut there: the kernel refuses 4 KiB and more (ENAMETOOLONG) alike. */
 export function pathArg(path: unknown): string {

@@ -7,7 +7,7 @@ import type { BpfAttr, KernelCall } from '../src/kernel/call';
 import { vmlinuxBtf, type Btf } from './btf';
 import { encodeBpf, flagValue, isU32ish, parseBpfReply, requestLine, showValue, type FdKind } from './encode';
 import type { Helper } from './native';
-import { pathArg, pathProblem } from './paths';
+import { pathArg, pathProblem, preloadProblem } from './paths';
 import type { RunLock } from './pool';
 import { settle } from './settle';
 import { Tracker, type IdKind } from './track';
@@ -20,7 +20,8 @@ export interface ModelObject { kind: IdKind; id: number }
 export interface RealCallResult {
   /** What the raw syscall returned: >= 0, or -errno (for spawn and fork, the real pid). */
   ret: number;
-  /** bpf: the attr as sent (real ids and pids) with the out-parameters the kernel wrote. */
+  /** bpf: the attr as the call gave it (the model's ids) with the out-parameters the kernel
+   * wrote (real ids). */
   attr?: BpfAttr;
   /** trigger: the ids of the programs that ran, one entry per run, ascending. */
   ran?: number[];
@@ -122,6 +123,17 @@ export class Run {
   }
 
   private async exec(callIn: KernelCall): Promise<Exec> {
+    const r = await this.execCall(callIn);
+    if (r.notComparable) return r;
+    const c = (typeof callIn === 'object' && callIn !== null ? callIn : {}) as Record<string, unknown>;
+    const attr = (c.attr ?? {}) as BpfAttr;
+    const paths = c.call === 'rename' ? [c.from, c.to] : c.call === 'bpf' && (c.cmd === 'BPF_OBJ_PIN' || c.cmd === 'BPF_OBJ_GET') ? [attr.pathname] : [c.path];
+    const base = c.call === 'bpf' ? await this.pathBase(this.tracker.realPid(c.pid), attr) : '/';
+    const why = base === null ? null : paths.map((p) => preloadProblem(p, base)).find((w) => w);
+    return why ? { ...r, notComparable: why } : r;
+  }
+
+  private async execCall(callIn: KernelCall): Promise<Exec> {
     const t = this.tracker;
     // Calls come from JSON files and generators: any field may hold anything.
     const c = (typeof callIn === 'object' && callIn !== null ? callIn : {}) as Record<string, unknown>;
@@ -194,14 +206,15 @@ export class Run {
   }
 
   /** The directory a pin's or get's relative pathname starts from: the process's working
-   * directory "/", or with BPF_F_PATH_FD the directory `path_fd` names (AT_FDCWD is "/"). An
-   * fd that is no directory (not open, a BPF object) fails before any walk: "/" is as good. */
-  private async pathBase(pid: number, attr: BpfAttr): Promise<string> {
+   * directory "/", or with BPF_F_PATH_FD the directory `path_fd` names (AT_FDCWD is "/");
+   * null when `path_fd` is not open or is no file system object (a BPF object, a socket):
+   * the kernel fails before any walk (EBADF, ENOTDIR). */
+  private async pathBase(pid: number, attr: BpfAttr): Promise<string | null> {
     if (typeof attr.pathname !== 'string' || attr.pathname.startsWith('/')) return '/';
     const flags = flagsOf(attr.file_flags);
     if (flags === null || !(flags & FLAGS.BPF_F_PATH_FD!) || !isU32ish(attr.path_fd) || (attr.path_fd | 0) === -100 /* AT_FDCWD */) return '/';
     const target = Buffer.from((await this.helper.request(`w ${pid} fdkind ${attr.path_fd}`)).split(' ')[1] ?? '', 'hex').toString();
-    return target.startsWith('/') ? target.replace(/ \(deleted\)$/, '') : '/';
+    return target.startsWith('/') ? target.replace(/ \(deleted\)$/, '') : null;
   }
 
   /** The contract's ids in `attr` as this run's real ids: the id commands' ids, and a
@@ -252,11 +265,13 @@ export class Run {
     }
     const attr = this.translate(cmd, attrIn as BpfAttr);
     if (cmd === 'BPF_OBJ_PIN' || cmd === 'BPF_OBJ_GET') {
-      const why = pathProblem(attr.pathname, await this.pathBase(pid, attr), cmd === 'BPF_OBJ_PIN');
+      const base = await this.pathBase(pid, attr);
+      const why = base === null ? null : pathProblem(attr.pathname, base, cmd === 'BPF_OBJ_PIN');
       if (why) return skip(`${cmd}: ${why}`);
     }
     const { ret, out, notComparable } = await this.call(pid, cmd || (cmdIn as string | number), attr);
-    const res: Exec = { ret, attr: { ...attr, ...out } };
+    // the call's own fields as given (the model's ids), the out-parameters as the kernel wrote them
+    const res: Exec = { ret, attr: { ...(attrIn as BpfAttr), ...out } };
     if (notComparable) return { ...res, notComparable: `${cmd || show(cmdIn)}: ${notComparable}` };
     const type = nameOf(BPF_PROG_TYPE, attr.prog_type);
     let eat = attr.expected_attach_type === undefined ? '' : nameOf(BPF_ATTACH_TYPE, attr.expected_attach_type);

@@ -9,6 +9,9 @@ import { canRunRealKernel } from './realKernel';
 const can = canRunRealKernel();
 let told = false;
 
+/** Whether the real-kernel tests run here (to skip costly preparation when they do not). */
+export const realKernelUsable = can.ok;
+
 /** `describe` when the real kernel can be used here, else skipped with one clear line. */
 export function describeReal(name: string, fn: () => void): void {
   // CI (REQUIRE_REAL_KERNEL=1, set by .ci/run) must run them: not being able to is a failure there.

@@ -3,25 +3,15 @@
  * linked to it, once per link (6.10+: one program may be linked twice to one tracepoint).
  */
 import { expect, it } from 'vitest';
+import { fact } from './scenarios/facts';
 import { runOnRealKernel } from './realKernel';
-import { as, describeReal, spawn, TIMEOUT, trigger } from './testing';
+import { describeReal, TIMEOUT } from './testing';
 
-const p = as(100);
-const TPS = ['sys_enter', 'sys_exit', 'sched_process_fork', 'sched_process_exit', 'sched_process_exec', 'task_rename'];
+// the call list: scenarios/facts.ts
 
 describeReal('triggers on the real kernel', () => {
   it('each tracepoint runs the programs linked to it, once per link', async () => {
-    const run = await runOnRealKernel([
-      spawn('tp'),
-      ...TPS.flatMap((name, i) => [
-        p.bpf('BPF_PROG_LOAD', { prog_type: 'BPF_PROG_TYPE_RAW_TRACEPOINT', prog_name: `p${i}` }), // fd 3 + 2i
-        p.bpf('BPF_RAW_TRACEPOINT_OPEN', { name, prog_fd: 3 + 2 * i }), // fd 4 + 2i
-      ]),
-      p.bpf('BPF_RAW_TRACEPOINT_OPEN', { name: 'sys_enter', prog_fd: 3 }), // a second link
-      p.bpf('BPF_PROG_LOAD', { prog_type: 'BPF_PROG_TYPE_TRACING', expected_attach_type: 'BPF_TRACE_RAW_TP', attach_func_name: 'sys_enter' }),
-      p.bpf('BPF_LINK_CREATE', { prog_fd: 16, target_fd: 0, attach_type: 'BPF_TRACE_RAW_TP' }),
-      ...TPS.map((name) => trigger(`tracepoint:${name}`)),
-    ]);
+    const run = await runOnRealKernel(fact('trigger', 'each tracepoint runs the programs linked to it, once per link'));
     const r = run.results;
     const prog = (i: number): number => r[1 + 2 * i]!.object!.id;
     const tpBtf = r[14]!.object!.id;
