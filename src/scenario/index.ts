@@ -5,3 +5,4 @@ export { serialize, actionText, checkText, itemText, valueText } from './seriali
 export { runScenario, runScenarioSync, passed, type ExpectResult, type ScenarioRun } from './run';
 export { report } from './report';
 export { decodeShare, encodeShare, encodeScenario, shareUrl, textHash, SHARE_FORMAT, type DecodeResult, type Shared, type ShareError, type ShareErrorKind } from './share';
+export { recordScenario, recordText, toValue } from './record';
