@@ -54,14 +54,12 @@ const EXPECTED: Record<string, string[]> = {
 };
 const SLEEPABLE_OK = new Set(['BPF_TRACE_FENTRY', 'BPF_TRACE_FEXIT', 'BPF_MODIFY_RETURN', 'BPF_TRACE_ITER', 'BPF_LSM_MAC']);
 
-/** The load-time BTF target of a TRACING/LSM program: tracepoint or kernel function. */
+/** The load-time BTF target of a TRACING/LSM program: tracepoint or kernel function
+ * (`bpf_check_attach_target`, from the verifier's `check_attach_btf_id`). */
 function resolveTarget(k: KernelState, type: number, eat: number, name: string | null): { func: string; btfId: number } | null {
   const isTracing = type === T('BPF_PROG_TYPE_TRACING');
   const isLsm = type === T('BPF_PROG_TYPE_LSM');
-  if (!isTracing && !isLsm) {
-    if (name) fail(Errno.EINVAL, 'bpf_prog_load_check_attach', 'attach_btf_id is only for tracing, LSM, struct_ops and extension programs');
-    return null;
-  }
+  if (!isTracing && !isLsm) return null;
   if (!name) fail(Errno.EINVAL, 'bpf_check_attach_target', `${BPF_PROG_TYPE[type]} programs must name their target (attach_btf_id)`);
   if (eat === A('BPF_TRACE_RAW_TP')) {
     if (!hasOwn(TRACEPOINTS, name)) fail(Errno.EINVAL, 'bpf_check_attach_target', `no tracepoint "${name}" in vmlinux BTF (typedef btf_trace_${name})`);
@@ -96,13 +94,23 @@ export function bpfProgLoad(k: KernelState, p: Process, attr: BpfAttr): number {
     fail(Errno.EINVAL, 'bpf_prog_load_check_attach', 'syscall programs take no expected_attach_type');
   const name = objName(attr, 'prog_name');
   const funcName = strField(attr, 'attach_func_name');
-  const target = resolveTarget(k, type, eat, funcName);
+  if (funcName && typeName !== 'BPF_PROG_TYPE_TRACING' && typeName !== 'BPF_PROG_TYPE_LSM')
+    fail(Errno.EINVAL, 'bpf_prog_load_check_attach', 'attach_btf_id is only for tracing, LSM, struct_ops and extension programs');
   const gpl = GPL_COMPATIBLE.has(license);
-  if (typeName === 'BPF_PROG_TYPE_LSM' && !gpl)
-    fail(Errno.EINVAL, 'bpf_lsm_verify_prog', 'LSM programs must have a GPL compatible license');
   const sleepable = (flags & FLAG_VALUES.BPF_F_SLEEPABLE) !== 0;
-  if (sleepable && !(typeName === 'BPF_PROG_TYPE_TRACING' || typeName === 'BPF_PROG_TYPE_LSM') || sleepable && !SLEEPABLE_OK.has(BPF_ATTACH_TYPE[eat] ?? ''))
-    fail(Errno.EINVAL, 'check_attach_btf_id', 'only fentry/fexit/fmod_ret, lsm, iter, uprobe and struct_ops programs can be sleepable');
+  // The verifier's check_attach_btf_id: can it sleep, its BTF target, an LSM program's license.
+  const checkAttachBtfId = (): { func: string; btfId: number } | null => {
+    if (sleepable && !(typeName === 'BPF_PROG_TYPE_TRACING' || typeName === 'BPF_PROG_TYPE_LSM') || sleepable && !SLEEPABLE_OK.has(BPF_ATTACH_TYPE[eat] ?? ''))
+      fail(Errno.EINVAL, 'check_attach_btf_id', 'only fentry/fexit/fmod_ret, lsm, iter, uprobe and struct_ops programs can be sleepable');
+    const t = resolveTarget(k, type, eat, funcName);
+    if (typeName === 'BPF_PROG_TYPE_LSM' && !gpl)
+      fail(Errno.EINVAL, 'bpf_lsm_verify_prog', 'LSM programs must have a GPL compatible license');
+    return t;
+  };
+  // bpf_check ran it before resolving the map fds (resolve_pseudo_ldimm64) until 6.13, after
+  // them (and check_cfg) since (commit 81f6d0530ba0): a closed map fd is -EBADF before a
+  // wrong target or BPF_F_SLEEPABLE is -EINVAL.
+  let target = k.since(613) ? null : checkAttachBtfId();
   // add_used_map_from_fd: each distinct map referenced once, refcnt only.
   const maps: BpfMap[] = [];
   for (const fd of [...fdArray(attr, 'fd_array'), ...fdArray(attr, 'map_fds')]) {
@@ -112,6 +120,7 @@ export function bpfProgLoad(k: KernelState, p: Process, attr: BpfAttr): number {
     if (!maps.includes(f.target)) maps.push(f.target);
   }
   if (maps.length > MAX_USED_MAPS) fail(Errno.E2BIG, 'add_used_map', `more than ${MAX_USED_MAPS} maps (MAX_USED_MAPS)`);
+  if (k.since(613)) target = checkAttachBtfId();
   // Every check passed: allocate.
   const prog: BpfProg = {
     kind: 'prog', oid: k.oid(), id: 0, refcnt: 1, type, expectedAttachType: eat,

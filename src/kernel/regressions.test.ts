@@ -93,6 +93,26 @@ const REGRESSIONS: Regression[] = [
       { step: 6, ret: -Errno.ENOENT }, { step: 7, ret: -Errno.ENOENT }, { step: 8, ret: -Errno.EBADF }, { step: 9, ret: -Errno.EINVAL },
     ],
   },
+  {
+    bug: 'BPF_PROG_LOAD with BPF_F_SLEEPABLE, an unknown or missing BTF target and a closed fd_array fd: -EBADF, as 6.18 answers (the verifier resolves the map fds before check_attach_btf_id since 6.13; was -EINVAL); a target named for a type that takes none is still -EINVAL first (bpf_prog_load_check_attach). Found by the random differential run against 6.18',
+    version: '6.18',
+    calls: [
+      { call: 'spawn', comm: 'loader' },
+      { call: 'bpf', pid: 100, cmd: 'BPF_PROG_LOAD', attr: { prog_type: 'BPF_PROG_TYPE_XDP', prog_flags: ['BPF_F_SLEEPABLE'], map_fds: [5, 4] } },
+      { call: 'bpf', pid: 100, cmd: 'BPF_PROG_LOAD', attr: { prog_type: 'BPF_PROG_TYPE_TRACING', expected_attach_type: 'BPF_TRACE_RAW_TP', attach_func_name: 'nope', map_fds: [3, 3] } },
+      { call: 'bpf', pid: 100, cmd: 'BPF_PROG_LOAD', attr: { prog_type: 'BPF_PROG_TYPE_TRACING', expected_attach_type: 'BPF_TRACE_RAW_TP', fd_array: [3] } },
+      { call: 'bpf', pid: 100, cmd: 'BPF_PROG_LOAD', attr: { prog_type: 'BPF_PROG_TYPE_RAW_TRACEPOINT', attach_func_name: 'sys_enter', fd_array: [3] } },
+      { call: 'bpf', pid: 100, cmd: 'BPF_PROG_LOAD', attr: { prog_type: 'BPF_PROG_TYPE_TRACING', expected_attach_type: 'BPF_TRACE_RAW_TP', attach_func_name: 'sys_enter', prog_flags: ['BPF_F_SLEEPABLE'], fd_array: [0] } },
+      { call: 'bpf', pid: 100, cmd: 'BPF_MAP_CREATE', attr: { map_type: 'BPF_MAP_TYPE_ARRAY', key_size: 4, value_size: 8, max_entries: 1 } },
+      { call: 'bpf', pid: 100, cmd: 'BPF_PROG_LOAD', attr: { prog_type: 'BPF_PROG_TYPE_XDP', prog_flags: ['BPF_F_SLEEPABLE'], map_fds: [3] } },
+      { call: 'bpf', pid: 100, cmd: 'BPF_PROG_LOAD', attr: { prog_type: 'BPF_PROG_TYPE_TRACING', expected_attach_type: 'BPF_TRACE_RAW_TP', attach_func_name: 'nope', map_fds: [3] } },
+      { call: 'bpf', pid: 100, cmd: 'BPF_PROG_LOAD', attr: { prog_type: 'BPF_PROG_TYPE_TRACING', expected_attach_type: 'BPF_TRACE_RAW_TP', attach_func_name: 'sys_enter', map_fds: [3] } },
+    ],
+    expect: [
+      { step: 1, ret: -Errno.EBADF }, { step: 2, ret: -Errno.EBADF }, { step: 3, ret: -Errno.EBADF }, { step: 4, ret: -Errno.EINVAL },
+      { step: 5, ret: -Errno.EINVAL }, { step: 6, ret: 3 }, { step: 7, ret: -Errno.EINVAL }, { step: 8, ret: -Errno.EINVAL }, { step: 9, ret: 4 },
+    ],
+  },
 ];
 
 describe('regressions found by the property tests', () => {
