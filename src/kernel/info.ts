@@ -94,7 +94,12 @@ export function bpfObjGetInfoByFd(k: KernelState, p: Process, attr: BpfAttr): nu
   const t = f.target;
   const hasLen = attr.info_len !== undefined && attr.info_len !== null;
   const want = hasLen ? u32(attr, 'info_len') >>> 0 : Infinity;
-  if (want > 4096 && hasLen) fail(Errno.E2BIG, 'bpf_check_uarg_tail_zero', `info_len ${want} is larger than a page`);
+  // bpf_check_uarg_tail_zero runs in each kind's get_info, after the kind is known: an fd
+  // that is no BPF object is -EINVAL whatever info_len says.
+  const tooLong = (): void => {
+    if (want > 4096 && hasLen) fail(Errno.E2BIG, 'bpf_check_uarg_tail_zero', `info_len ${want} is larger than a page`);
+  };
+  if (t.kind === 'prog' || t.kind === 'map' || (t.kind === 'link' && t.isLink && k.since(508))) tooLong();
   let layout: Layout;
   let full: Record<string, unknown>;
   if (t.kind === 'prog') { layout = PROG_INFO; full = progInfo(k, t); }

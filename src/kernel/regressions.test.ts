@@ -113,6 +113,20 @@ const REGRESSIONS: Regression[] = [
       { step: 5, ret: -Errno.EINVAL }, { step: 6, ret: 3 }, { step: 7, ret: -Errno.EINVAL }, { step: 8, ret: -Errno.EINVAL }, { step: 9, ret: 4 },
     ],
   },
+  {
+    bug: 'BPF_OBJ_GET_INFO_BY_FD of an fd that is no BPF object (a directory, the tty) with info_len over a page: -EINVAL, as 6.18 answers (the page-size check runs in each kind\'s get_info; was -E2BIG). Found by the random differential run against 6.18',
+    version: '6.18',
+    calls: [
+      { call: 'spawn', comm: 'loader' },
+      { call: 'open', pid: 100, path: '/sys/fs/bpf' },
+      { call: 'bpf', pid: 100, cmd: 'BPF_OBJ_GET_INFO_BY_FD', attr: { bpf_fd: 3, info: {}, info_len: 5000 } },
+      { call: 'bpf', pid: 100, cmd: 'BPF_OBJ_GET_INFO_BY_FD', attr: { bpf_fd: 0, info: {}, info_len: 5000 } },
+      { call: 'bpf', pid: 100, cmd: 'BPF_MAP_CREATE', attr: { map_type: 'BPF_MAP_TYPE_ARRAY', key_size: 4, value_size: 8, max_entries: 1 } },
+      { call: 'bpf', pid: 100, cmd: 'BPF_OBJ_GET_INFO_BY_FD', attr: { bpf_fd: 4, info: {}, info_len: 5000 } },
+      { call: 'bpf', pid: 100, cmd: 'BPF_OBJ_GET_INFO_BY_FD', attr: { bpf_fd: 5, info: {}, info_len: 5000 } },
+    ],
+    expect: [{ step: 2, ret: -Errno.EINVAL }, { step: 3, ret: -Errno.EINVAL }, { step: 5, ret: -Errno.E2BIG }, { step: 6, ret: -Errno.EBADFD }],
+  },
 ];
 
 describe('regressions found by the property tests', () => {
