@@ -4,7 +4,7 @@
  * headless runner and anything replaying `commandsOf(steps)` run exactly the same thing.
  * `$name` results are resolved as the lines run (an fd number depends on what came before).
  */
-import { createKernel, NEWEST_VERSION, type Kernel, type KernelCall, type KernelSnapshot } from '../kernel/index';
+import { createKernel, NEWEST_VERSION, parseVersion, type Kernel, type KernelCall, type KernelSnapshot } from '../kernel/index';
 import { syscall, type Command, type CommandResult } from '../store/command';
 import { applyStep, bootStep, type Step } from '../store/history';
 import { ensureRunners } from '../store/runners/index';
@@ -59,13 +59,20 @@ export async function runScenario(s: Scenario, opts: { version?: string } = {}):
 
 /** Run with the runners already loaded (`runScenario` loads them). */
 export function runScenarioSync(s: Scenario, opts: { version?: string } = {}): ScenarioRun {
-  const version = s.items.find((i) => i.kind === 'version')?.version ?? opts.version ?? NEWEST_VERSION;
+  const vline = s.items.find((i) => i.kind === 'version');
+  const asked = vline?.version ?? opts.version ?? NEWEST_VERSION;
+  const known = parseVersion(asked) !== null;
+  const version = known ? asked : NEWEST_VERSION;
   const title = s.items.find((i) => i.kind === 'title')?.text;
   const kernel = createKernel({ version });
   const steps: Step[] = [bootStep(kernel)];
   const stepLines = [0];
   const expectations: ExpectResult[] = [];
   const run: ScenarioRun = { version, kernel, steps, stepLines, expectations, ...(title !== undefined ? { title } : {}) };
+  if (!known) {
+    run.error = { ...(vline?.at ?? { line: 1, col: 1 }), message: `the model does not know Linux ${asked}` };
+    return run;
+  }
   const procs = new Map<string, number>();
   const vars = new Map<string, Var>();
   const sources = new Map<string, string>();

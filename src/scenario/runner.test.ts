@@ -56,3 +56,11 @@ describe('npm run scenario (headless runner)', () => {
     expect(run(file('parse.scn', 'oops\n'))).toBe(2);
   }, 30_000);
 });
+
+describe('versions', () => {
+  it('a version the model does not know is an error at its line, not an exception', async () => {
+    const r = await main([file('v9.scn', '# x\nversion 9.99\nspawn p\n')]);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/v9\.scn:2:1: the model does not know Linux 9\.99/);
+  });
+});

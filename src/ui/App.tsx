@@ -13,6 +13,8 @@ import { SidePanels } from './SidePanels';
 import { StoreProvider, usePlayground } from './store';
 import { CaptionBar, Toolbar } from './Toolbar';
 import { installAutomation } from './automation';
+import { openShareLink } from './scenarioLoad';
+import { ShareNotice } from './ScenarioPanel';
 
 function preferredTheme(): Theme {
   const saved = typeof localStorage !== 'undefined' ? localStorage.getItem('bpf-link-playground.theme') : null;
@@ -30,6 +32,7 @@ function Layout() {
   return (
     <div className={wide ? 'app wide-side' : 'app'}>
       <Toolbar />
+      <ShareNotice />
       <CaptionBar />
       <SidePanels />
       <main className="center">
@@ -45,6 +48,7 @@ export function App({ store: given }: { store?: PlaygroundStore } = {}) {
   const [store] = useState(() => given ?? createPlaygroundStore({ story: LINK_PINNING, theme: preferredTheme() }));
   useShortcuts(store);
   useEffect(() => installAutomation(store), [store]);
+  useEffect(() => { if (!given) void openShareLink(store, location.hash); }, [store, given]);
   return (
     <StoreProvider store={store}>
       <ErrorBoundary onReset={() => store.getState().loadStory(LINK_PINNING)}>

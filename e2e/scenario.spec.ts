@@ -1,0 +1,63 @@
+import { expect, test } from '@playwright/test';
+import { Playground, blockNonLocal } from './playground';
+
+test.use({ viewport: { width: 1280, height: 800 } });
+
+// A gallery example run in the scenario panel, stepped through, shared as a link and opened
+// from it; broken links open the page with a notice.
+test('run a gallery example, step through it, share it, open the link', async ({ page, context }) => {
+  const pg = await new Playground(page, context).open();
+  await page.getByRole('tab', { name: 'Scenario' }).click();
+  await page.getByRole('combobox', { name: 'Example' }).selectOption('pin_exit_bpftool');
+  await pg.button('Load example').click();
+  await expect(page.getByTestId('scenario-text')).toHaveValue(/^title Pin, exit, and bpftool finds it/);
+  await pg.button('Run scenario').click();
+  await expect(page.getByTestId('scenario-summary')).toHaveText('13 of 13 expectations held');
+  await expect(page.getByRole('list', { name: 'Expectations' }).getByRole('listitem')).toHaveCount(13);
+  await expect(page.getByTestId('step-count')).toHaveText(/^Step 0 \/ 9$/);
+
+  await pg.button('Step forward').click();
+  await pg.button('Step forward').click();
+  await pg.button('Step forward').click();
+  await expect(pg.caption).toContainText('loader (pid 100): bpf(BPF_RAW_TRACEPOINT_OPEN');
+  await expect(page.getByTestId('scenario-step-line')).toHaveText('step 3: line 8');
+  await expect(pg.nodes('link')).toHaveCount(1);
+  await pg.shot('scenario-panel');
+
+  await pg.button('Copy share link').click();
+  const link = await page.getByRole('textbox', { name: 'Share link' }).inputValue();
+  expect(link).toMatch(/#s=1\.[A-Za-z0-9+\-$]+$/);
+  expect(page.url()).toBe(link);
+
+  const other = await context.newPage();
+  const errors: string[] = [];
+  other.on('pageerror', (e) => errors.push(e.message));
+  await other.goto(link);
+  await expect(other.getByTestId('step-count')).toHaveText(/^Step 3 \/ 9$/);
+  await expect(other.getByTestId('caption')).toContainText('BPF_RAW_TRACEPOINT_OPEN');
+  await expect(other.getByTestId('scenario-text')).toHaveValue(/^title Pin, exit, and bpftool finds it/);
+  await expect(other.getByTestId('scenario-summary')).toHaveText('13 of 13 expectations held');
+  expect(errors).toEqual([]);
+  expect(pg.errors).toEqual([]);
+  expect(pg.blocked).toEqual([]);
+});
+
+for (const [name, hash, notice] of [
+  ['a damaged link', '#s=1.N4IgLiBcIM4A4EMDuA7ABHAOiukMCcB7AczQF40AjOAMzQCEAFAMQH1GAlAeQHFWAZLgEEAIgRKswATzgBTMkz', /damaged/],
+  ['an unknown format', '#s=9.N4IgLiBcIgNCBnKAGeALKIAcBGHBjATgBN8BWEAXyA', /format 9.*does not know/],
+  ['a script in the link', '#s=1.<img src=x onerror=alert(1)>', /damaged/],
+] as const) {
+  test(`${name} opens the page with a notice, not a blank page`, async ({ page, context }) => {
+    await blockNonLocal(context);
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('dialog', (d) => { errors.push(`dialog: ${d.message()}`); void d.dismiss(); });
+    await page.goto(`./${hash}`);
+    await expect(page.getByTestId('share-notice')).toContainText(notice);
+    // the page still works: the default story is there
+    await expect(page.getByRole('region', { name: 'Reference graph' }).locator('.react-flow__node').first()).toBeVisible();
+    await page.getByRole('button', { name: 'Dismiss' }).click();
+    await expect(page.getByTestId('share-notice')).toHaveCount(0);
+    expect(errors).toEqual([]);
+  });
+}

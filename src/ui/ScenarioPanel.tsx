@@ -1,0 +1,94 @@
+/**
+ * The scenario panel: the scenario text (an example, what was recorded, or a share link's),
+ * Run (the page's history becomes its steps: step through them with the step controls),
+ * its expectations and errors at line and column, and "Copy share link".
+ */
+import { useState } from 'react';
+import { encodeShare } from '../scenario/index';
+import { GALLERY } from '../scenario/gallery/index';
+import { recordText } from '../scenario/record';
+import { loadScenario } from './scenarioLoad';
+import { useScenarioUi, scenarioUi } from './scenarioState';
+import { usePlayground, useStoreApi } from './store';
+
+const titleOf = (text: string, id: string): string => /^title (.*)$/m.exec(text)?.[1] ?? id;
+
+export function ScenarioPanel() {
+  const store = useStoreApi();
+  const text = useScenarioUi((s) => s.text);
+  const expectations = useScenarioUi((s) => s.expectations);
+  const error = useScenarioUi((s) => s.error);
+  const stepLines = useScenarioUi((s) => s.stepLines);
+  const link = useScenarioUi((s) => s.link);
+  const cursor = usePlayground((s) => s.cursor);
+  const [example, setExample] = useState(GALLERY[0]!.id);
+  const [busy, setBusy] = useState(false);
+  const set = scenarioUi.getState().set;
+
+  const run = async () => {
+    setBusy(true);
+    try { await loadScenario(store, text, 0); } finally { setBusy(false); }
+  };
+  const record = () => {
+    const s = store.getState();
+    set({ text: recordText(s.steps, s.version), expectations: null, error: null, stepLines: s.steps.map(() => 0) });
+  };
+  const share = async () => {
+    const url = `${location.href.replace(/#.*$/, '')}${encodeShare(text, cursor)}`;
+    history.replaceState(null, '', url);
+    set({ link: url });
+    try { await navigator.clipboard.writeText(url); } catch { /* no clipboard permission: the link is shown */ }
+  };
+  const failed = expectations?.filter((e) => !e.ok).length ?? 0;
+  const line = stepLines[cursor];
+
+  return (
+    <div className="scenario">
+      <div className="scenario-bar">
+        <label>Example{' '}
+          <select aria-label="Example" value={example} onChange={(e) => setExample(e.target.value)}>
+            {GALLERY.map((g) => <option key={g.id} value={g.id}>{titleOf(g.text, g.id)}</option>)}
+          </select>
+        </label>
+        <button type="button" onClick={() => set({ text: GALLERY.find((g) => g.id === example)!.text, expectations: null, error: null })}>Load example</button>
+        <button type="button" onClick={record} title="The history so far, as a scenario">Record history</button>
+        <button type="button" onClick={() => void run()} disabled={busy || !text.trim()}>Run scenario</button>
+        <button type="button" onClick={() => void share()} disabled={!text.trim()}>Copy share link</button>
+        {line ? <span className="muted" data-testid="scenario-step-line">step {cursor}: line {line}</span> : null}
+      </div>
+      <div className="scenario-body">
+        <textarea aria-label="Scenario text" data-testid="scenario-text" spellCheck={false} value={text}
+          placeholder="spawn loader&#10;loader: prog = bpf BPF_PROG_LOAD prog_type=BPF_PROG_TYPE_RAW_TRACEPOINT&#10;expect ok"
+          onChange={(e) => set({ text: e.target.value })} />
+        <div className="scenario-results">
+          {error && <p role="alert" className="err" data-testid="scenario-error">line {error.line}, column {error.col}: {error.message}</p>}
+          {expectations && (
+            <>
+              <p data-testid="scenario-summary" className={failed ? 'err' : 'ok'}>{expectations.length - failed} of {expectations.length} expectations held</p>
+              <ol aria-label="Expectations" className="scenario-expect">
+                {expectations.map((e, i) => (
+                  <li key={i} data-ok={e.ok} className={e.ok ? undefined : 'err'}>
+                    {e.ok ? '✓' : '✗'} {e.line}:{e.col} {e.text}{e.ok ? '' : ` — ${e.message}`}
+                  </li>
+                ))}
+              </ol>
+            </>
+          )}
+          {link && <input aria-label="Share link" readOnly value={link} onFocus={(e) => e.target.select()} />}
+        </div>
+      </div>
+    </div>
+  );
+}
+
+/** A share link that could not be opened: a notice over the page, never a blank page. */
+export function ShareNotice() {
+  const notice = useScenarioUi((s) => s.notice);
+  if (!notice) return null;
+  return (
+    <div role="alert" className="share-notice" data-testid="share-notice">
+      {notice}{' '}
+      <button type="button" onClick={() => scenarioUi.getState().set({ notice: null })}>Dismiss</button>
+    </div>
+  );
+}
