@@ -30,3 +30,15 @@ describe('README', () => {
     expect(run.expectations).toHaveLength(4);
   });
 });
+
+describe('README share link', () => {
+  it('opens the crash-without-a-pin example, and its expectations hold', async () => {
+    const md = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const hash = /\(http:\/\/localhost:5173\/(#s=1\.[A-Za-z0-9+\-$]+)\)/.exec(md)![1]!;
+    const { decodeShare } = await import('./share');
+    const r = decodeShare(hash);
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.shared.text).toMatch(/^title Crash without a pin: nothing is left/);
+    expect(passed(await runScenario(r.shared.scenario))).toBe(true);
+  });
+});
