@@ -23,6 +23,42 @@ const NEED_INNER = new Set(['BPF_MAP_TYPE_ARRAY_OF_MAPS', 'BPF_MAP_TYPE_HASH_OF_
 const NEED_BTF = new Set(['BPF_MAP_TYPE_STRUCT_OPS', 'BPF_MAP_TYPE_SK_STORAGE', 'BPF_MAP_TYPE_INODE_STORAGE',
   'BPF_MAP_TYPE_TASK_STORAGE', 'BPF_MAP_TYPE_CGRP_STORAGE']);
 
+/** The machine's memory, for `bpf_map_area_alloc` (vmalloc refuses more than `totalram_pages`):
+ * the model's machine has 24 GiB, as the one it is checked against (a 16 GiB array is
+ * created there, a 32 GiB one is -ENOMEM). */
+const MACHINE_RAM = 24 * 2 ** 30;
+/** `KMALLOC_MAX_SIZE` (4 MiB on x86-64) less `sizeof(struct htab_elem)` (48): key_size +
+ * value_size must stay below it. */
+const HTAB_KV_LIMIT = 2 ** 22 - 48;
+/** `PCPU_MIN_UNIT_SIZE`: a per-CPU value is at most 32 KiB. */
+const PCPU_MIN_UNIT_SIZE = 32 * 1024;
+const PERCPU = new Set(['BPF_MAP_TYPE_PERCPU_ARRAY', 'BPF_MAP_TYPE_PERCPU_HASH', 'BPF_MAP_TYPE_LRU_PERCPU_HASH']);
+const roundUp8 = (n: number): number => Math.ceil(n / 8) * 8;
+
+/** What a map of sane sizes still cannot get (sizes as u32): -E2BIG or -ENOMEM, as 6.18
+ * answers (`array_map_alloc_check`: value_size over INT_MAX; `htab_map_alloc_check`: key and
+ * value over the kmalloc limit; `htab_map_alloc`: more than 2^27 entries, whose buckets
+ * overflow a u32; then the allocation of the elements, which fails past the machine's RAM). */
+function sizeLimits(type: string, key: number, value: number, max: number, flags: number): { errno: number; why: string } | null {
+  const percpu = PERCPU.has(type);
+  if (ARRAYS.has(type)) {
+    if (value > 0x7fffffff) return { errno: Errno.E2BIG, why: `value_size ${value} is over INT_MAX` };
+    if (percpu && roundUp8(value) > PCPU_MIN_UNIT_SIZE) return { errno: Errno.E2BIG, why: `a per-CPU value is at most ${PCPU_MIN_UNIT_SIZE} bytes` };
+    const bytes = max * (percpu ? 8 : roundUp8(value));
+    if (bytes > MACHINE_RAM) return { errno: Errno.ENOMEM, why: `${max} elements of ${roundUp8(value)} bytes are more than the machine's memory` };
+    return null;
+  }
+  if (HASHES.has(type)) {
+    if (key + value >= HTAB_KV_LIMIT) return { errno: Errno.E2BIG, why: 'key_size + value_size reach the kmalloc limit (4 MiB less an element header)' };
+    if (percpu && roundUp8(value) > PCPU_MIN_UNIT_SIZE) return { errno: Errno.E2BIG, why: `a per-CPU value is at most ${PCPU_MIN_UNIT_SIZE} bytes` };
+    if (max > 2 ** 27) return { errno: Errno.E2BIG, why: `${max} entries need more than 2^28 buckets: their size overflows a u32` };
+    const elem = 48 + roundUp8(key) + (percpu ? 8 : roundUp8(value));
+    if (!(flags & FLAG_VALUES.BPF_F_NO_PREALLOC) && max * elem > MACHINE_RAM)
+      return { errno: Errno.ENOMEM, why: `${max} preallocated elements of ${elem} bytes are more than the machine's memory` };
+  }
+  return null;
+}
+
 /** The size rules of the common map types (`array_map_alloc_check`, `htab_map_alloc_check`,
  * `fd_array_map_alloc_check`, `ringbuf_map_alloc`). */
 function checkSizes(type: string, key: number, value: number, max: number): string | null {
@@ -63,15 +99,18 @@ export function bpfMapCreate(k: KernelState, p: Process, attr: BpfAttr): number 
     fail(Errno.EINVAL, 'bpf_get_file_flag', 'BPF_F_RDONLY and BPF_F_WRONLY together');
   if ((flags & FLAG_VALUES.BPF_F_RDONLY_PROG) && (flags & FLAG_VALUES.BPF_F_WRONLY_PROG))
     fail(Errno.EINVAL, 'map_create', 'BPF_F_RDONLY_PROG and BPF_F_WRONLY_PROG together');
-  const key = u32(attr, 'key_size');
-  const value = u32(attr, 'value_size');
-  const max = u32(attr, 'max_entries');
+  // the kernel's u32s: -1 is 0xffffffff
+  const key = u32(attr, 'key_size') >>> 0;
+  const value = u32(attr, 'value_size') >>> 0;
+  const max = u32(attr, 'max_entries') >>> 0;
   // ringbuf_map_alloc: the only flag a ring buffer takes is BPF_F_NUMA_NODE (6.18 refuses
   // BPF_F_RDONLY there); checked before its sizes
   if ((typeName === 'BPF_MAP_TYPE_RINGBUF' || typeName === 'BPF_MAP_TYPE_USER_RINGBUF') && flags & ~FLAG_VALUES.BPF_F_NUMA_NODE)
     fail(Errno.EINVAL, 'ringbuf_map_alloc', `map_flags 0x${flags.toString(16)}: a ring buffer takes only BPF_F_NUMA_NODE`);
   const bad = checkSizes(typeName, key, value, max);
   if (bad) fail(Errno.EINVAL, 'map_alloc_check', bad);
+  const limit = sizeLimits(typeName, key, value, max, flags);
+  if (limit) fail(limit.errno, limit.errno === Errno.ENOMEM ? 'bpf_map_area_alloc' : 'map_alloc_check', limit.why);
   const name = objName(attr, 'map_name');
   const map: BpfMap = {
     kind: 'map', oid: k.oid(), id: 0, refcnt: 1, usercnt: 1, type, keySize: key, valueSize: value,

@@ -127,6 +127,26 @@ const REGRESSIONS: Regression[] = [
     ],
     expect: [{ step: 2, ret: -Errno.EINVAL }, { step: 3, ret: -Errno.EINVAL }, { step: 5, ret: -Errno.E2BIG }, { step: 6, ret: -Errno.EBADFD }],
   },
+  {
+    bug: 'BPF_MAP_CREATE took any u32 size: an array value_size over INT_MAX (-1 too) is -E2BIG, an array or preallocated hash larger than the machine\'s memory -ENOMEM, hash key_size + value_size reaching 4 MiB less 48 and more than 2^27 hash entries -E2BIG, as 6.18 answers (was a map). Found by replaying the model\'s garbage tests on 6.18',
+    version: '6.18',
+    calls: [
+      { call: 'spawn', comm: 'loader' },
+      { call: 'bpf', pid: 100, cmd: 'BPF_MAP_CREATE', attr: { map_type: 'BPF_MAP_TYPE_ARRAY', key_size: 4, value_size: 2 ** 31, max_entries: 1 } },
+      { call: 'bpf', pid: 100, cmd: 'BPF_MAP_CREATE', attr: { map_type: 'BPF_MAP_TYPE_ARRAY', key_size: 4, value_size: -1, max_entries: 1 } },
+      { call: 'bpf', pid: 100, cmd: 'BPF_MAP_CREATE', attr: { map_type: 'BPF_MAP_TYPE_ARRAY', key_size: 4, value_size: 4, max_entries: -1 } },
+      { call: 'bpf', pid: 100, cmd: 'BPF_MAP_CREATE', attr: { map_type: 'BPF_MAP_TYPE_HASH', key_size: 0xffffffff, value_size: 4, max_entries: 16 } },
+      { call: 'bpf', pid: 100, cmd: 'BPF_MAP_CREATE', attr: { map_type: 'BPF_MAP_TYPE_HASH', key_size: 4, value_size: 2 ** 22 - 52, max_entries: 16 } },
+      { call: 'bpf', pid: 100, cmd: 'BPF_MAP_CREATE', attr: { map_type: 'BPF_MAP_TYPE_HASH', key_size: 4, value_size: 2 ** 22 - 56, max_entries: 16 } },
+      { call: 'bpf', pid: 100, cmd: 'BPF_MAP_CREATE', attr: { map_type: 'BPF_MAP_TYPE_HASH', key_size: 4, value_size: 4, max_entries: 2 ** 27 + 1 } },
+      { call: 'bpf', pid: 100, cmd: 'BPF_MAP_CREATE', attr: { map_type: 'BPF_MAP_TYPE_HASH', key_size: 4, value_size: 2 ** 20, max_entries: 2 ** 16 } },
+      { call: 'bpf', pid: 100, cmd: 'BPF_MAP_CREATE', attr: { map_type: 'BPF_MAP_TYPE_ARRAY', key_size: 4, value_size: 8, max_entries: 1 } },
+    ],
+    expect: [
+      { step: 1, ret: -Errno.E2BIG }, { step: 2, ret: -Errno.E2BIG }, { step: 3, ret: -Errno.ENOMEM }, { step: 4, ret: -Errno.E2BIG },
+      { step: 5, ret: -Errno.E2BIG }, { step: 6, ret: 3 }, { step: 7, ret: -Errno.E2BIG }, { step: 8, ret: -Errno.ENOMEM }, { step: 9, ret: 4 },
+    ],
+  },
 ];
 
 describe('regressions found by the property tests', () => {
