@@ -147,6 +147,36 @@ const REGRESSIONS: Regression[] = [
       { step: 5, ret: -Errno.E2BIG }, { step: 6, ret: 3 }, { step: 7, ret: -Errno.E2BIG }, { step: 8, ret: -Errno.ENOMEM }, { step: 9, ret: 4 },
     ],
   },
+  {
+    bug: 'rename to a name over 255 bytes: -ENOENT when the source does not exist (the source is looked up first), -ENAMETOOLONG when it does, on bpffs and tmpfs; a dotted target is -EPERM; cgroup2 takes long names but refuses rename (-EPERM). Listed as an open divergence by the oracle issue; 6.18 answers these and the model already agreed (path walk order fix 7c738d0)',
+    version: '6.18',
+    calls: [
+      { call: 'spawn', comm: 'r' },
+      { call: 'rename', pid: 100, from: '/sys/fs/bpf/nope', to: `/sys/fs/bpf/${N256}` },
+      { call: 'rename', pid: 100, from: `/sys/fs/bpf/${N256}`, to: '/sys/fs/bpf/x' },
+      { call: 'rename', pid: 100, from: '/tmp/nope', to: `/tmp/${N256}` },
+      { call: 'mkdir', pid: 100, path: '/sys/fs/bpf/d' },
+      { call: 'rename', pid: 100, from: '/sys/fs/bpf/d', to: `/sys/fs/bpf/${N256}` },
+      { call: 'rename', pid: 100, from: '/sys/fs/bpf/d', to: '/sys/fs/bpf/x.y' },
+      { call: 'rename', pid: 100, from: '/sys/fs/bpf/nope', to: '/sys/fs/bpf/x.y' },
+      { call: 'rename', pid: 100, from: `/sys/fs/bpf/${N256}`, to: `/sys/fs/bpf/${N256}` },
+      { call: 'rename', pid: 100, from: '/sys/fs/bpf/nope/a', to: `/sys/fs/bpf/${N256}` },
+      { call: 'rename', pid: 100, from: '/sys/fs/bpf/d', to: `/sys/fs/bpf/nope/${N256}` },
+      { call: 'rename', pid: 100, from: '/sys/fs/bpf/d', to: `/sys/fs/bpf/${N256}/a` },
+      { call: 'mkdir', pid: 100, path: '/tmp/t' },
+      { call: 'rename', pid: 100, from: '/tmp/t', to: `/tmp/${N256}` },
+      { call: 'rename', pid: 100, from: '/sys/fs/bpf/d', to: `/tmp/${N256}` },
+      { call: 'mkdir', pid: 100, path: '/sys/fs/cgroup/c' },
+      { call: 'rename', pid: 100, from: '/sys/fs/cgroup/nope', to: `/sys/fs/cgroup/${N256}` },
+      { call: 'rename', pid: 100, from: '/sys/fs/cgroup/c', to: `/sys/fs/cgroup/${N256}` },
+    ],
+    expect: [
+      { step: 1, ret: -Errno.ENOENT }, { step: 2, ret: -Errno.ENAMETOOLONG }, { step: 3, ret: -Errno.ENOENT }, { step: 5, ret: -Errno.ENAMETOOLONG },
+      { step: 6, ret: -Errno.EPERM }, { step: 7, ret: -Errno.ENOENT }, { step: 8, ret: -Errno.ENAMETOOLONG }, { step: 9, ret: -Errno.ENOENT },
+      { step: 10, ret: -Errno.ENOENT }, { step: 11, ret: -Errno.ENAMETOOLONG }, { step: 13, ret: -Errno.ENAMETOOLONG }, { step: 14, ret: -Errno.EXDEV },
+      { step: 16, ret: -Errno.ENOENT }, { step: 17, ret: -Errno.EPERM },
+    ],
+  },
 ];
 
 describe('regressions found by the property tests', () => {
