@@ -5,6 +5,7 @@ import forkDup from './fork_dup.scn?raw';
 import legacyCgroupAbandoned from './legacy_cgroup_abandoned.scn?raw';
 import linkDetachCgroup from './link_detach_cgroup.scn?raw';
 import linkPinning from './link_pinning.scn?raw';
+import linkPinningLibbpf from './link_pinning_libbpf.scn?raw';
 import linkUpdate from './link_update.scn?raw';
 import pinExitBpftool from './pin_exit_bpftool.scn?raw';
 import xdpOneLink from './xdp_one_link.scn?raw';
@@ -13,6 +14,7 @@ export interface GalleryExample { id: string; text: string }
 
 export const GALLERY: readonly GalleryExample[] = [
   { id: 'link_pinning', text: linkPinning },
+  { id: 'link_pinning_libbpf', text: linkPinningLibbpf },
   { id: 'crash_without_pin', text: crashWithoutPin },
   { id: 'pin_exit_bpftool', text: pinExitBpftool },
   { id: 'fork_dup', text: forkDup },
