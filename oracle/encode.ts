@@ -56,12 +56,16 @@ const intValue = (v: unknown, field: string, size = 4): number =>
   (size === 8 ? typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 : isU32ish(v)) ? v as number
     : nc(`${field}: ${showValue(v)} is not ${size === 8 ? 'a u64' : 'a 32-bit integer'}`);
 
-/** `{cgroup: {relative_fd: 3}}` → `cgroup.relative_fd`. */
-function flatten(attr: BpfAttr, prefix = '', seen = new Set<object>()): [string, unknown][] {
+/** `{cgroup: {relative_fd: 3}}` → `cgroup.relative_fd`. A plain object is a nested member
+ * unless the field is a plain one (`map_flags: {}` is a value, and no C value). */
+function flatten(attr: BpfAttr, fields: Readonly<Record<string, FieldSpec>>, prefix = '', seen = new Set<object>()): [string, unknown][] {
   if (seen.has(attr)) nc(`attr.${prefix.slice(0, -1)} refers back to itself: no C struct is a cycle`);
   seen.add(attr);
-  return Object.entries(attr).flatMap(([k, v]): [string, unknown][] =>
-    v && typeof v === 'object' && !Array.isArray(v) ? flatten(v as BpfAttr, `${prefix}${k}.`, seen) : [[prefix + k, v]]);
+  return Object.entries(attr).flatMap(([k, v]): [string, unknown][] => {
+    const name = prefix + k;
+    const plain = v !== null && typeof v === 'object' && !Array.isArray(v) && [Object.prototype, null].includes(Object.getPrototypeOf(v) as object | null);
+    return plain && !(name in fields) ? flatten(v as BpfAttr, fields, `${name}.`, seen) : [[name, v]];
+  });
 }
 
 class Builder {
@@ -202,7 +206,7 @@ export function encodeBpf(cmdName: string | number, attr: BpfAttr, btf: Btf, fdK
     }
     const special = SPECIAL[name] ?? [];
     const outOnly = ['next_id', 'attach_flags', 'info_len', 'prog_cnt'];
-    for (const [k, v] of flatten(attr)) {
+    for (const [k, v] of flatten(attr, fields)) {
       const top = k.split('.')[0]!;
       // absent and null are both 0, as the model reads them
       if (special.includes(top) || v === undefined || v === null) continue;

@@ -43,6 +43,8 @@ export function as(pid: number): {
   unlink: (path: string) => KernelCall;
   fork: () => KernelCall;
   exit: () => KernelCall;
+  netlinkVethAdd: (name: string, peer: string) => KernelCall;
+  netlinkLinkDel: (name: string) => KernelCall;
 } {
   return {
     bpf: (cmd, attr) => ({ call: 'bpf', pid, cmd, attr }),
@@ -54,6 +56,8 @@ export function as(pid: number): {
     unlink: (path) => ({ call: 'unlink', pid, path }),
     fork: () => ({ call: 'fork', pid }),
     exit: () => ({ call: 'exit', pid }),
+    netlinkVethAdd: (name, peer) => ({ call: 'netlinkVethAdd', pid, name, peer }),
+    netlinkLinkDel: (name) => ({ call: 'netlinkLinkDel', pid, name }),
   };
 }
 

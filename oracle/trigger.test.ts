@@ -20,4 +20,10 @@ describeReal('triggers on the real kernel', () => {
     expect(ran).toEqual([[prog(0), prog(0), tpBtf].sort((a, b) => a - b), [prog(1)], [prog(2)], [prog(3)], [prog(4)], [prog(5)]]);
     expect(r.slice(16).every((x) => !x.note && !x.notComparable)).toBe(true);
   }, TIMEOUT);
+
+  it('a trigger returns its runs, -ENOENT for no cgroup or tracepoint, -ENODEV for no device', async () => {
+    const run = await runOnRealKernel(fact('trigger', 'events that cannot happen: -ENOENT, -ENODEV; nothing attached: 0'));
+    expect(run.results.slice(1).map((x) => x.ret)).toEqual([0, 0, -2, -2, 0, 0, 0, -2, 0, -19, -19, 0, 0, 0, -19, 0, -2]);
+    expect(run.notComparable).toBe(0);
+  }, TIMEOUT);
 });

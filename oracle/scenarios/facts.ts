@@ -158,6 +158,29 @@ function triggers(): Record<string, KernelCall[]> {
       p.bpf('BPF_LINK_CREATE', { prog_fd: 16, target_fd: 0, attach_type: 'BPF_TRACE_RAW_TP' }),
       ...TPS.map((name) => trigger(`tracepoint:${name}`)),
     ],
+    // A trigger is not a syscall: it returns its runs, or -ENOENT (no such cgroup or
+    // tracepoint) / -ENODEV (no such device) when the event cannot happen (kernel-api.md,
+    // Events; both sides answer it so).
+    'events that cannot happen: -ENOENT, -ENODEV; nothing attached: 0': [
+      spawn('tp'),
+      p.mkdir('/sys/fs/cgroup/a'), // 1
+      trigger('cgroup:/sys/fs/cgroup/a:BPF_CGROUP_INET_EGRESS'), // 2: 0 runs
+      trigger('cgroup:/sys/fs/cgroup/nope:BPF_CGROUP_INET_EGRESS'), // 3: ENOENT
+      trigger('cgroup:/sys/fs/bpf:BPF_CGROUP_INET_EGRESS'), // 4: a directory, no cgroup: ENOENT
+      trigger('cgroup:sys/fs/cgroup/a:BPF_CGROUP_INET_EGRESS'), // 5: relative, from /: the cgroup
+      trigger('cgroup:/sys/fs/cgroup/a/../a/:BPF_CGROUP_INET_INGRESS'), // 6: 0 runs
+      p.rmdir('/sys/fs/cgroup/a'), // 7
+      trigger('cgroup:/sys/fs/cgroup/a:BPF_CGROUP_INET_EGRESS'), // 8: removed: ENOENT
+      trigger('xdp:lo'), // 9: 0 runs
+      trigger('xdp:eth9'), // 10: ENODEV
+      trigger('xdp:'), // 11: ENODEV
+      p.netlinkVethAdd('v0', 'v1'), // 12
+      trigger('xdp:v1'), // 13: 0 runs
+      p.netlinkLinkDel('v0'), // 14: takes v1 with it
+      trigger('xdp:v1'), // 15: ENODEV
+      trigger('tracepoint:sys_enter'), // 16: 0 runs
+      trigger('tracepoint:no_such_tracepoint'), // 17: ENOENT
+    ],
   };
 }
 

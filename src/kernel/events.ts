@@ -6,6 +6,11 @@
  *   (`__DO_TRACE` walks `tp->funcs`).
  * - `function:NAME`: the BPF trampoline of NAME runs fentry programs, then fmod_ret, then
  *   the function, then fexit (`arch_prepare_bpf_trampoline`).
+ *
+ * A trigger is not a syscall, so its return value is this contract's, and the real-kernel
+ * oracle answers it the same way: the number of runs, or -ENOENT when PATH is no cgroup
+ * directory or NAME no tracepoint or kernel function, -ENODEV when IFNAME is no device,
+ * -EINVAL for an event that is no such string.
  */
 import { TRACEPOINTS, KERNEL_FUNCS, hasOwn } from './btf';
 import { Errno } from './errno';
