@@ -15,6 +15,8 @@ import { CaptionBar, Toolbar } from './Toolbar';
 import { installAutomation } from './automation';
 import { openShareLink } from './scenarioLoad';
 import { ShareNotice } from './ScenarioPanel';
+import { EmbedLayout, useEmbed } from './embed';
+import { embedOptions } from './embedProtocol';
 
 function preferredTheme(): Theme {
   const saved = typeof localStorage !== 'undefined' ? localStorage.getItem('bpf-link-playground.theme') : null;
@@ -44,15 +46,23 @@ function Layout() {
   );
 }
 
+function EmbedRoot() {
+  const theme = usePlayground((s) => s.theme);
+  useEffect(() => { document.documentElement.dataset.theme = theme; }, [theme]);
+  return <EmbedLayout />;
+}
+
 export function App({ store: given }: { store?: PlaygroundStore } = {}) {
   const [store] = useState(() => given ?? createPlaygroundStore({ story: LINK_PINNING, theme: preferredTheme() }));
+  const [embed] = useState(() => embedOptions(typeof location !== 'undefined' ? location.search : ''));
+  useEmbed(store, embed);
   useShortcuts(store);
   useEffect(() => installAutomation(store), [store]);
   useEffect(() => { if (!given) void openShareLink(store, location.hash); }, [store, given]);
   return (
     <StoreProvider store={store}>
       <ErrorBoundary onReset={() => store.getState().loadStory(LINK_PINNING)}>
-        <Layout />
+        {embed.embed ? <EmbedRoot /> : <Layout />}
       </ErrorBoundary>
     </StoreProvider>
   );

@@ -7,6 +7,7 @@ import { useState } from 'react';
 import { encodeShare } from '../scenario/index';
 import { GALLERY } from '../scenario/gallery/index';
 import { recordText } from '../scenario/record';
+import { embedCode } from './embedProtocol';
 import { loadScenario } from './scenarioLoad';
 import { useScenarioUi, scenarioUi } from './scenarioState';
 import { usePlayground, useStoreApi } from './store';
@@ -39,6 +40,12 @@ export function ScenarioPanel() {
     set({ link: url });
     try { await navigator.clipboard.writeText(url); } catch { /* no clipboard permission: the link is shown */ }
   };
+  const [embedSnippet, setEmbedSnippet] = useState<string | null>(null);
+  const copyEmbed = async () => {
+    const code = embedCode(location.href, encodeShare(text, cursor));
+    setEmbedSnippet(code);
+    try { await navigator.clipboard.writeText(code); } catch { /* no clipboard permission: the code is shown */ }
+  };
   const failed = expectations?.filter((e) => !e.ok).length ?? 0;
   const line = stepLines[cursor];
 
@@ -54,6 +61,7 @@ export function ScenarioPanel() {
         <button type="button" onClick={record} title="The history so far, as a scenario">Record history</button>
         <button type="button" onClick={() => void run()} disabled={busy || !text.trim()}>Run scenario</button>
         <button type="button" onClick={() => void share()} disabled={!text.trim()}>Copy share link</button>
+        <button type="button" onClick={() => void copyEmbed()} disabled={!text.trim()}>Copy embed code</button>
         {line ? <span className="muted" data-testid="scenario-step-line">step {cursor}: line {line}</span> : null}
       </div>
       <div className="scenario-body">
@@ -75,6 +83,7 @@ export function ScenarioPanel() {
             </>
           )}
           {link && <input aria-label="Share link" readOnly value={link} onFocus={(e) => e.target.select()} />}
+          {embedSnippet && <input aria-label="Embed code" readOnly value={embedSnippet} onFocus={(e) => e.target.select()} />}
         </div>
       </div>
     </div>

@@ -5,7 +5,7 @@ import { resultText, runAction } from '../store/index';
 import { ActionButton } from './ActionButton';
 import { usePlayground, useStoreApi } from './store';
 
-function StepControls() {
+export function StepControls() {
   const store = useStoreApi();
   const cursor = usePlayground((s) => s.cursor);
   const last = usePlayground((s) => s.steps.length - 1);
