@@ -12,7 +12,7 @@ import { Kernel } from '../src/kernel/kernel';
 import { normalizeTrace, type TraceEntry } from './normalize';
 import { performance } from 'node:perf_hooks';
 import type { RunLock } from './pool';
-import { runOnRealKernel, type ModelObject } from './realKernel';
+import { runOnRealKernel, type ModelObject, type ModelStep } from './realKernel';
 
 export interface Compared {
   model: TraceEntry[];
@@ -31,24 +31,31 @@ export function modelTrace(calls: readonly KernelCall[], version = '6.18'): Trac
 
 const CREATES = ['BPF_PROG_LOAD', 'BPF_MAP_CREATE', 'BPF_RAW_TRACEPOINT_OPEN', 'BPF_LINK_CREATE'];
 
-/** The model's trace, and per call the object it created (for the oracle's id translation). */
+/** One call on the model: its trace entry and the object it created, if any. */
+function modelStep(kernel: Kernel, c: KernelCall): { entry: TraceEntry; object?: ModelObject } {
+  let copy: KernelCall;
+  try { copy = structuredClone(c); } catch { copy = c; }
+  const r = kernel.apply(copy);
+  const entry: TraceEntry = { ret: r.ret };
+  const a = (c as { attr?: unknown }).attr;
+  // an attr that is no object is a NULL attr on the kernel: nothing is written back
+  if (r.attr && typeof a === 'object' && a !== null && !Array.isArray(a)) entry.attr = r.attr;
+  if (r.ran) entry.ran = r.ran;
+  if (c?.call === 'bpf' && CREATES.includes(c.cmd) && r.ret >= 0) {
+    const t = kernel.internals.processes.get(c.pid)?.fds[r.ret]?.file.target;
+    if (t && (t.kind === 'prog' || t.kind === 'map' || t.kind === 'link') && t.id > 0) return { entry, object: { kind: t.kind, id: t.id } };
+  }
+  return { entry };
+}
+
+/** The model's trace, and per call the object it created. */
 export function modelRun(calls: readonly KernelCall[], version = '6.18'): { trace: TraceEntry[]; objects: (ModelObject | undefined)[] } {
   const kernel = new Kernel({ version, log: false });
   const objects: (ModelObject | undefined)[] = [];
   const trace = calls.map((c, i) => {
-    let copy: KernelCall;
-    try { copy = structuredClone(c); } catch { copy = c; }
-    const r = kernel.apply(copy);
-    const e: TraceEntry = { ret: r.ret };
-    const a = (c as { attr?: unknown }).attr;
-    // an attr that is no object is a NULL attr on the kernel: nothing is written back
-    if (r.attr && typeof a === 'object' && a !== null && !Array.isArray(a)) e.attr = r.attr;
-    if (r.ran) e.ran = r.ran;
-    if (c?.call === 'bpf' && CREATES.includes(c.cmd) && r.ret >= 0) {
-      const t = kernel.internals.processes.get(c.pid)?.fds[r.ret]?.file.target;
-      if (t && (t.kind === 'prog' || t.kind === 'map' || t.kind === 'link') && t.id > 0) objects[i] = { kind: t.kind, id: t.id };
-    }
-    return e;
+    const { entry, object } = modelStep(kernel, c);
+    objects[i] = object;
+    return entry;
   });
   return { trace, objects };
 }
@@ -139,14 +146,28 @@ export interface Compared {
 
 /** Runs `calls` on both and compares. Calls the oracle cannot compare are left out. */
 export async function compareWithRealKernel(calls: readonly KernelCall[], opts: CompareOptions = {}): Promise<Compared> {
-  const t0 = performance.now();
-  const m = modelRun(calls, opts.version);
-  const modelMs = performance.now() - t0;
-  const run = await runOnRealKernel(calls, { modelObjects: m.objects, ...(opts.lock ? { lock: opts.lock } : {}) });
+  // The model runs in step with the kernel: a call the oracle does not hand to the kernel
+  // (not comparable, not run) is not applied to the model either, so both go on from the
+  // same state; and an object both create is matched for the ids of later calls.
+  const kernel = new Kernel({ version: opts.version ?? '6.18', log: false });
+  const modelTraceOut: TraceEntry[] = [];
+  let modelMs = 0;
+  const step: ModelStep = (i, call, ran) => {
+    if (!ran) {
+      modelTraceOut[i] = { ret: 0, notComparable: 'not run on the kernel' };
+      return undefined;
+    }
+    const t0 = performance.now();
+    const { entry, object } = modelStep(kernel, call);
+    modelMs += performance.now() - t0;
+    modelTraceOut[i] = entry;
+    return object;
+  };
+  const run = await runOnRealKernel(calls, { model: step, ...(opts.lock ? { lock: opts.lock } : {}) });
   // what the oracle could not compare is renumbered in neither trace
   const skip = new Set(run.results.flatMap((r, i) => (r.notComparable ? [i] : [])));
   const real = comparable(calls, run.results, false, skip);
-  const model = comparable(calls, m.trace, false, skip);
+  const model = comparable(calls, modelTraceOut, false, skip);
   const d = diffTraces(calls, model, real);
   return {
     model, real, diffs: d.map((x) => x.line), diffAt: d.map((x) => x.index), kernelRelease: run.kernelRelease,
@@ -160,7 +181,8 @@ export function formatTraces(calls: readonly KernelCall[], c: Pick<Compared, 'mo
   return calls.map((call, i) => {
     const m = c.model[i], r = c.real[i];
     const mark = r?.notComparable ? '~' : m && r && compared(m) !== compared(r) ? '!' : ' ';
-    const lines = [`${mark} #${i} ${show(call)}`, `      model: ${m ? compared(m) : '-'}`, `      real:  ${r ? compared(r) : '-'}`];
+    const model = !m ? '-' : m.notComparable ? `(not applied: ${m.notComparable})` : compared(m);
+    const lines = [`${mark} #${i} ${show(call)}`, `      model: ${model}`, `      real:  ${r ? compared(r) : '-'}`];
     if (r?.notComparable) lines.push(`      not comparable: ${r.notComparable}`);
     return lines.join('\n');
   }).join('\n');

@@ -25,6 +25,15 @@ export type FdKind = 'prog' | 'map' | 'link' | 'other';
 class NotComparable extends Error {}
 const nc = (why: string): never => { throw new NotComparable(why); };
 
+/** 0, "", false, an empty array or an object of such: no bytes (the contract's zero). */
+function isZeroValue(v: unknown, seen = new Set<object>()): boolean {
+  if (v === undefined || v === null || v === 0 || v === '' || v === false) return true;
+  if (Array.isArray(v)) return v.length === 0;
+  if (typeof v !== 'object' || seen.has(v)) return typeof v === 'object';
+  seen.add(v);
+  return Object.values(v as object).every((x) => isZeroValue(x, seen));
+}
+
 /** A value in a message: JSON where it can be (never throws: bigints, cycles, symbols). */
 export function showValue(v: unknown): string {
   if (typeof v === 'bigint') return `${v}n`;
@@ -211,6 +220,8 @@ export function encodeBpf(cmdName: string | number, attr: BpfAttr, btf: Btf, fdK
       // absent and null are both 0, as the model reads them
       if (special.includes(top) || v === undefined || v === null) continue;
       const spec = fields[k];
+      // a field the real attr has not: as the contract says (CHECK_ATTR), absent if zero
+      if (!spec && isZeroValue(v)) continue;
       if (!spec) nc(`attr.${k} is no field of the real ${name} attr`);
       else if (!(outOnly.includes(k) && (name === 'BPF_PROG_QUERY' || name.endsWith('_NEXT_ID')) && k !== 'prog_cnt')) b.field(k, spec, v);
     }

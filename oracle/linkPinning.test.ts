@@ -25,7 +25,7 @@ function check(run: RealRun, progIndex: number): void {
   expect(r[9]!.ret).toBe(0);
   expect(r[10]!.ran).toEqual([prog]);
   expect(r[11]!.ret).toBe(6);
-  expect(r[11]!.object).toEqual({ kind: 'link', id: link });
+  expect(r[11]!.object).toEqual({ kind: 'link', id: link, created: false });
   expect(r[12]!.ret).toBe(0);
   expect(r[13]!.ran).toEqual([prog]);
   expect(r[14]!.ret).toBe(0);

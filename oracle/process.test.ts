@@ -29,8 +29,8 @@ describeReal('processes on the real kernel', () => {
     expect(r[7]!.ran).toEqual([prog]);
     expect(r.map((x) => x.ret).slice(9)).toEqual([3, 0, -2, 4, 5]);
     expect(r[10]!.attr!.info).toMatchObject({ id: r[3]!.object!.id, prog_id: prog });
-    expect(r[12]!.object).toEqual(r[3]!.object);
-    expect(r[13]!.object).toEqual({ kind: 'prog', id: prog });
+    expect(r[12]!.object).toEqual({ ...r[3]!.object, created: false });
+    expect(r[13]!.object).toEqual({ kind: 'prog', id: prog, created: false });
   }, TIMEOUT);
 
   it('dup shares the file; fds are allocated lowest first', async () => {

@@ -15,9 +15,9 @@ import { execFileSync } from 'node:child_process';
 import type { KernelCall } from '../src/kernel/call';
 import { buildHelper, Helper, helperCheck } from './native';
 import type { RunLock } from './pool';
-import { Run, type ModelObject, type RealCallResult } from './run';
+import { Run, type ModelStep, type RealCallResult } from './run';
 
-export type { ModelObject, RealCallResult } from './run';
+export type { ModelObject, ModelStep, RealCallResult } from './run';
 
 export interface RealRun {
   /** `uname -r` of the kernel the calls ran on. */
@@ -40,9 +40,10 @@ export interface RunOptions {
   onResult?: (index: number, call: KernelCall, result: RealCallResult) => void;
   /** Shared by runs going on at the same time (pool.ts): tracepoint triggers run alone. */
   lock?: RunLock;
-  /** Per call, the object the model created with it (differential.ts `modelRun`): the
-   * model's ids in later calls are then translated object by object, not by creation order. */
-  modelObjects?: readonly (ModelObject | undefined)[];
+  /** The model's run in step with this one (differential.ts): applied after each call the
+   * kernel saw, it says which object the model created; the model's ids in later calls are
+   * then translated object by object, not by creation order. */
+  model?: ModelStep;
 }
 
 export async function runOnRealKernel(calls: readonly KernelCall[], opts: RunOptions = {}): Promise<RealRun> {
@@ -51,7 +52,7 @@ export async function runOnRealKernel(calls: readonly KernelCall[], opts: RunOpt
   const results: RealCallResult[] = [];
   let bpffs: RealRun['bpffs'] | undefined;
   try {
-    const run = new Run(helper, opts.firstModelPid ?? 100, opts.lock, opts.modelObjects);
+    const run = new Run(helper, opts.firstModelPid ?? 100, opts.lock, opts.model);
     for (const [i, call] of calls.entries()) {
       const r = await run.apply(call, i);
       results.push(r);

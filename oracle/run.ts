@@ -16,6 +16,8 @@ import { ATTR_SIZE, BPF_ATTACH_TYPE, BPF_CMD, BPF_PROG_TYPE, FLAGS } from './uap
 
 /** An object a call created, by kind and id. */
 export interface ModelObject { kind: IdKind; id: number }
+/** The model's step for call `index` (applied only if `ran`): the object it created. */
+export type ModelStep = (index: number, call: KernelCall, ran: boolean) => ModelObject | undefined;
 
 export interface RealCallResult {
   /** What the raw syscall returned: >= 0, or -errno (for spawn and fork, the real pid). */
@@ -29,11 +31,14 @@ export interface RealCallResult {
   note?: string;
   /** Set when this call cannot be compared with the model on this machine, and why. */
   notComparable?: string;
+  /** Set when the oracle did not hand the call to the kernel at all (so a differential run
+   * does not apply it to the model either: both go on from the same state). */
+  notRun?: true;
   /** Set when the oracle itself failed on this call (a bug of the oracle, not of the model):
    * the call is also marked not comparable, and the run goes on. */
   oracleError?: string;
-  /** The object a bpf call created or opened, if any. */
-  object?: { kind: IdKind; id: number };
+  /** The object a bpf call created (`created`) or opened, if any. */
+  object?: { kind: IdKind; id: number; created: boolean };
   /** Wall time of the call and of the settling after it. */
   ms: number;
   settleMs: number;
@@ -45,7 +50,7 @@ const hex = (s: string): string => Buffer.from(s, 'utf8').toString('hex') || '-'
 const show = showValue;
 type Exec = Omit<RealCallResult, 'ms' | 'settleMs'>;
 /** A call the oracle does not hand to the kernel (ret is a placeholder, never compared). */
-const skip = (why: string): Exec => ({ ret: EINVAL, notComparable: why });
+const skip = (why: string): Exec => ({ ret: EINVAL, notComparable: why, notRun: true });
 const MUTATING = ['mkdir', 'rmdir', 'unlink'];
 /** A flags field's value (absent: 0), or null if it has none. */
 function flagsOf(v: unknown): number | null {
@@ -71,28 +76,30 @@ export class Run {
   /** Network devices by name and their peer, for xdp triggers (lo is its own peer). */
   readonly veths = new Map<string, string>([['lo', 'lo'], ['eth0', 'veth1'], ['veth1', 'eth0']]);
 
-  /** The object the model's run of the same call created, if any (see Tracker.modelIds). */
-  private modelObject: ModelObject | undefined;
-
-  /** `lock`: shared with runs going on at the same time (pool.ts); `modelObjects`: per call,
-   * the object the model created (a differential run). */
+  /** `lock`: shared with runs going on at the same time (pool.ts); `model`: the model's run
+   * of the same calls, in step (a differential run): see ModelStep. */
   constructor(private readonly helper: Helper, firstModelPid: number, private readonly lock?: RunLock,
-    private readonly modelObjects?: readonly (ModelObject | undefined)[]) {
+    private readonly model?: ModelStep) {
     this.tracker = new Tracker(firstModelPid);
-    if (modelObjects) this.tracker.modelIds = { prog: new Map(), map: new Map(), link: new Map() };
+    if (model) this.tracker.modelIds = { prog: new Map(), map: new Map(), link: new Map() };
   }
 
   /** Runs one call. Never throws: whatever the call holds, the result is an answer, a
    * not-comparable mark, or (a bug of the oracle) an `oracleError` mark. */
   async apply(call: KernelCall, index = -1): Promise<RealCallResult> {
-    this.modelObject = this.modelObjects?.[index];
     const alone = call?.call === 'trigger' && typeof call.event === 'string' && call.event.startsWith('tracepoint:');
     const release = await this.lock?.acquire(alone);
+    let r: RealCallResult;
     try {
-      return await this.applyLocked(call);
+      r = await this.applyLocked(call);
     } finally {
       release?.();
     }
+    // The model takes the same step (unless the kernel never saw the call); an object both
+    // created is the same object from now on, whatever ids each gave it.
+    const mo = this.model?.(index, call, !r.notRun && !r.oracleError);
+    if (mo && r.object?.created && this.tracker.modelIds) this.tracker.modelIds[mo.kind].set(mo.id, r.object.id);
+    return r;
   }
 
   private async applyLocked(call: KernelCall): Promise<RealCallResult> {
@@ -106,7 +113,7 @@ export class Run {
     }
     const ms = Date.now() - t0;
     let settleMs = 0;
-    if (!r.notComparable) {
+    if (!r.notRun) {
       try {
         settleMs = await settle(this.helper, this.tracker, call, r.ret);
       } catch (e) {
@@ -171,7 +178,8 @@ export class Run {
       case 'trigger': {
         if (typeof c.event !== 'string') return skip(`trigger of ${show(c.event)}: no event (a trigger is not a syscall)`);
         const { ret, ran, notComparable, note } = await trigger(this.helper, t, c.event, this.veths, this.btf);
-        return { ret, ran, ...(notComparable ? { notComparable } : {}), ...(note ? { note } : {}) };
+        // a trigger the oracle cannot compare has fired nothing
+        return { ret, ran, ...(notComparable ? { notComparable, notRun: true as const } : {}), ...(note ? { note } : {}) };
       }
       case 'bpf': return this.bpf(pid(), c.cmd, c.attr);
       case 'netlinkXdpAttach': {
@@ -272,7 +280,7 @@ export class Run {
     const { ret, out, notComparable } = await this.call(pid, cmd || (cmdIn as string | number), attr);
     // the call's own fields as given (the model's ids), the out-parameters as the kernel wrote them
     const res: Exec = { ret, attr: { ...(attrIn as BpfAttr), ...out } };
-    if (notComparable) return { ...res, notComparable: `${cmd || show(cmdIn)}: ${notComparable}` };
+    if (notComparable) return { ...res, notComparable: `${cmd || show(cmdIn)}: ${notComparable}`, notRun: true };
     const type = nameOf(BPF_PROG_TYPE, attr.prog_type);
     let eat = attr.expected_attach_type === undefined ? '' : nameOf(BPF_ATTACH_TYPE, attr.expected_attach_type);
     if (type === 'BPF_PROG_TYPE_CGROUP_SOCK' && (eat === '' || eat === BPF_ATTACH_TYPE[0])) eat = 'BPF_CGROUP_INET_SOCK_CREATE';
@@ -315,19 +323,17 @@ export class Run {
     if (ret < 0 || !info) return undefined;
     const id = info.id as number;
     const t = this.tracker;
-    const mo = this.modelObject;
-    if (created && mo && t.modelIds) t.modelIds[mo.kind].set(mo.id, id);
     if ('tag' in info) {
       t.see('prog', id, created);
       if (!t.progs.has(id)) t.progs.set(id, { type: String(info.type), eat: created ? load.eat : '', maps: (info.map_ids as number[]) ?? [] });
       for (const m of (info.map_ids as number[]) ?? []) t.see('map', m, false);
-      return { kind: 'prog', id };
+      return { kind: 'prog', id, created };
     }
-    if ('key_size' in info) { t.see('map', id, created); return { kind: 'map', id }; }
+    if ('key_size' in info) { t.see('map', id, created); return { kind: 'map', id, created }; }
     const rt = info.raw_tracepoint as { tp_name?: string } | undefined;
     t.see('link', id, created);
     t.links.set(id, { type: String(info.type), progId: info.prog_id as number, tpName: rt?.tp_name ?? '' });
     t.see('prog', info.prog_id as number, false);
-    return { kind: 'link', id };
+    return { kind: 'link', id, created };
   }
 }
