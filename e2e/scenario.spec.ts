@@ -61,3 +61,24 @@ for (const [name, hash, notice] of [
     expect(errors).toEqual([]);
   });
 }
+
+// Every gallery example through the UI: loaded from the Example list, run into the history,
+// its expectations all held, and stepped to its last step.
+const GALLERY_IDS = ['link_pinning', 'link_pinning_libbpf', 'crash_without_pin', 'pin_exit_bpftool', 'fork_dup', 'legacy_cgroup_abandoned',
+  'link_detach_cgroup', 'link_update', 'xdp_one_link', 'before_5_7'];
+test('every gallery example runs through the UI with all its expectations held', async ({ page, context }) => {
+  const pg = await new Playground(page, context).open();
+  await page.getByRole('tab', { name: 'Scenario' }).click();
+  const options = await page.getByRole('combobox', { name: 'Example' }).locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+  expect(options).toEqual(GALLERY_IDS);
+  for (const id of GALLERY_IDS) {
+    await page.getByRole('combobox', { name: 'Example' }).selectOption(id);
+    await pg.button('Load example').click();
+    await pg.button('Run scenario').click();
+    await expect(page.getByTestId('scenario-summary'), id).toHaveText(/^(\d+) of \1 expectations held$/);
+    await expect(page.getByRole('list', { name: 'Expectations' }).locator('[data-ok="false"]'), id).toHaveCount(0);
+    await pg.button('Last step').click();
+    await expect(page.getByTestId('step-count'), id).toHaveText(/^Step (\d+) \/ \1$/);
+  }
+  expect(pg.errors).toEqual([]);
+});
