@@ -82,3 +82,27 @@ test('every gallery example runs through the UI with all its expectations held',
   }
   expect(pg.errors).toEqual([]);
 });
+
+test('the Monaco scenario editor: the text, error markers at line and column, the step line', async ({ page, context }) => {
+  const pg = await new Playground(page, context).open();
+  await page.getByRole('tab', { name: 'Scenario' }).click();
+  await page.getByRole('combobox', { name: 'Example' }).selectOption('fork_dup');
+  await pg.button('Load example').click();
+  await page.getByRole('checkbox', { name: 'Editor' }).check();
+  const editor = page.getByTestId('scenario-editor');
+  await expect(editor.locator('.monaco-editor')).toBeVisible();
+  await expect.poll(() => page.evaluate(() => window.scenarioEditor?.getValue() ?? '')).toMatch(/^title Fork and dup share one file/);
+  await pg.button('Run scenario').click();
+  await expect(page.getByTestId('scenario-summary')).toHaveText(/^(\d+) of \1 expectations held$/);
+  await pg.button('Step forward').click();
+  await expect(editor.locator('.scenario-step-line')).toHaveCount(1);
+  // a parse error becomes a marker
+  await page.evaluate(() => window.scenarioEditor!.setValue('spawn p\n# note\np: frob $x "s" 1 BPF_X\n'));
+  // comments, keywords, names, $names, strings, numbers and constants are highlighted apart
+  await expect.poll(async () => new Set(await editor.locator('.view-line span span').evaluateAll((ss) => ss.map((s) => s.className))).size).toBeGreaterThan(5);
+  await pg.button('Run scenario').click();
+  await expect(page.getByTestId('scenario-error')).toHaveText('line 3, column 4: unknown call "frob": one of fork, exit, close, dup, open, mkdir, rmdir, unlink, rename, bpf, libbpf, netlinkXdpAttach, netlinkVethAdd, netlinkLinkDel');
+  await expect(editor.locator('.squiggly-error')).toHaveCount(1);
+  await pg.shot('scenario-editor');
+  expect(pg.errors).toEqual([]);
+});

@@ -3,7 +3,7 @@
  * Run (the page's history becomes its steps: step through them with the step controls),
  * its expectations and errors at line and column, and "Copy share link".
  */
-import { useState } from 'react';
+import { lazy, Suspense, useMemo, useState } from 'react';
 import { encodeShare } from '../scenario/index';
 import { GALLERY } from '../scenario/gallery/index';
 import { recordText } from '../scenario/record';
@@ -11,6 +11,8 @@ import { embedCode } from './embedProtocol';
 import { loadScenario } from './scenarioLoad';
 import { useScenarioUi, scenarioUi } from './scenarioState';
 import { usePlayground, useStoreApi } from './store';
+
+const ScenarioEditor = lazy(() => import('../editor/ScenarioEditor'));
 
 const titleOf = (text: string, id: string): string => /^title (.*)$/m.exec(text)?.[1] ?? id;
 
@@ -22,6 +24,8 @@ export function ScenarioPanel() {
   const stepLines = useScenarioUi((s) => s.stepLines);
   const link = useScenarioUi((s) => s.link);
   const cursor = usePlayground((s) => s.cursor);
+  const theme = usePlayground((s) => s.theme);
+  const [monaco, setMonaco] = useState(false);
   const [example, setExample] = useState(GALLERY[0]!.id);
   const [busy, setBusy] = useState(false);
   const set = scenarioUi.getState().set;
@@ -46,6 +50,10 @@ export function ScenarioPanel() {
     setEmbedSnippet(code);
     try { await navigator.clipboard.writeText(code); } catch { /* no clipboard permission: the code is shown */ }
   };
+  const markers = useMemo(() => [
+    ...(error ? [{ line: error.line, col: Math.max(1, error.col), message: error.message, severity: 'error' as const }] : []),
+    ...(expectations ?? []).filter((e) => !e.ok).map((e) => ({ line: e.line, col: e.col, message: `${e.text} — ${e.message ?? 'failed'}`, severity: 'warning' as const })),
+  ], [error, expectations]);
   const failed = expectations?.filter((e) => !e.ok).length ?? 0;
   const line = stepLines[cursor];
 
@@ -62,12 +70,19 @@ export function ScenarioPanel() {
         <button type="button" onClick={() => void run()} disabled={busy || !text.trim()}>Run scenario</button>
         <button type="button" onClick={() => void share()} disabled={!text.trim()}>Copy share link</button>
         <button type="button" onClick={() => void copyEmbed()} disabled={!text.trim()}>Copy embed code</button>
+        <label><input type="checkbox" checked={monaco} onChange={(e) => setMonaco(e.target.checked)} /> Editor</label>
         {line ? <span className="muted" data-testid="scenario-step-line">step {cursor}: line {line}</span> : null}
       </div>
       <div className="scenario-body">
-        <textarea aria-label="Scenario text" data-testid="scenario-text" spellCheck={false} value={text}
+        {monaco ? (
+          <Suspense fallback={<p className="muted scenario-editor">Loading the editor…</p>}>
+            <ScenarioEditor value={text} onChange={(v) => set({ text: v })} markers={markers} stepLine={line ?? 0} theme={theme} />
+          </Suspense>
+        ) : (
+          <textarea aria-label="Scenario text" data-testid="scenario-text" spellCheck={false} value={text}
           placeholder="spawn loader&#10;loader: prog = bpf BPF_PROG_LOAD prog_type=BPF_PROG_TYPE_RAW_TRACEPOINT&#10;expect ok"
           onChange={(e) => set({ text: e.target.value })} />
+        )}
         <div className="scenario-results">
           {error && <p role="alert" className="err" data-testid="scenario-error">line {error.line}, column {error.col}: {error.message}</p>}
           {expectations && (
