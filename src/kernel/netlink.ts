@@ -30,7 +30,8 @@ function registerName(k: KernelState, name: string, taken: string[] = []): void 
  * the order 6.18 answers: both names' attribute lengths (-ERANGE; the peer's is parsed
  * early, by `rtnl_get_peer_net`), NAME in use (-EEXIST, `__rtnl_newlink` looks it up), then
  * the peer is registered (-EINVAL / -EEXIST for its name) and gets the lower ifindex, then
- * NAME is registered (-EINVAL for an invalid or empty name; -EEXIST if it is PEER's).
+ * NAME is registered (-EINVAL for an invalid or empty name; -EEXIST if it is PEER's; the
+ * peer's ifindex is used up then).
  */
 export function netlinkVethAdd(k: KernelState, pid: unknown, name: unknown, peer: unknown): number {
   const p = findProcess(k, pid);
@@ -38,7 +39,15 @@ export function netlinkVethAdd(k: KernelState, pid: unknown, name: unknown, peer
   const b = ifnameAttr(peer);
   if (a && devByName(k, a)) fail(Errno.EEXIST, '__rtnl_newlink', `a device named "${a}" exists`);
   registerName(k, b);
-  registerName(k, a, [b]);
+  // The peer is registered (its ifindex reserved) before NAME is checked: when NAME fails,
+  // the peer is unregistered, and its ifindex is used up all the same (ifindexes are
+  // allocated cyclically: the next device gets the one after it).
+  try {
+    registerName(k, a, [b]);
+  } catch (e) {
+    k.nextIfindex++;
+    throw e;
+  }
   const devB = newNetDev(k, b, true);
   const devA = newNetDev(k, a, true);
   devA.peer = devB;

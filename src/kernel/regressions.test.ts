@@ -177,6 +177,28 @@ const REGRESSIONS: Regression[] = [
       { step: 16, ret: -Errno.ENOENT }, { step: 17, ret: -Errno.EPERM },
     ],
   },
+  {
+    bug: 'ip link add v0 type veth peer name v0 (NAME refused after the peer was registered) used up no ifindex: the next pair got 4/5 where 6.18 gives 5/6 (the failed peer\'s ifindex is consumed), so ifindex 4 named a device that does not exist. Found by the random differential run against 6.18',
+    version: '6.18',
+    calls: [
+      { call: 'spawn', comm: 'loader' },
+      { call: 'netlinkVethAdd', pid: 100, name: 'v0', peer: 'v0' },
+      { call: 'netlinkVethAdd', pid: 100, name: 'v0', peer: 'v1' },
+      { call: 'netlinkXdpAttach', pid: 100, ifindex: 4, prog_fd: 3 },
+      { call: 'netlinkXdpAttach', pid: 100, ifindex: 5, prog_fd: 3 },
+      { call: 'netlinkVethAdd', pid: 100, name: 'w0', peer: 'a b' },
+      { call: 'netlinkVethAdd', pid: 100, name: 'eth0', peer: 'w1' },
+      { call: 'netlinkVethAdd', pid: 100, name: 'a:b', peer: 'w1' },
+      { call: 'netlinkVethAdd', pid: 100, name: 'w0', peer: 'w1' },
+      { call: 'netlinkXdpAttach', pid: 100, ifindex: 7, prog_fd: 3 },
+      { call: 'netlinkXdpAttach', pid: 100, ifindex: 8, prog_fd: 3 },
+    ],
+    expect: [
+      { step: 1, ret: -Errno.EEXIST }, { step: 2, ret: 0 }, { step: 3, ret: -Errno.ENODEV }, { step: 4, ret: -Errno.EBADF },
+      { step: 5, ret: -Errno.EINVAL }, { step: 6, ret: -Errno.EEXIST }, { step: 7, ret: -Errno.EINVAL }, { step: 8, ret: 0 },
+      { step: 9, ret: -Errno.ENODEV }, { step: 10, ret: -Errno.EBADF },
+    ],
+  },
 ];
 
 describe('regressions found by the property tests', () => {
