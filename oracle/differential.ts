@@ -152,6 +152,8 @@ export async function compareWithRealKernel(calls: readonly KernelCall[], opts: 
   const kernel = new Kernel({ version: opts.version ?? '6.18', log: false });
   const modelTraceOut: TraceEntry[] = [];
   let modelMs = 0;
+  const k = kernel.internals;
+  const ids = (table: Map<number, { id: number }>): Set<number> => new Set([...table.values()].map((o) => o.id).filter((id) => id > 0));
   const step: ModelStep = (i, call, ran) => {
     if (!ran) {
       modelTraceOut[i] = { ret: 0, notComparable: 'not run on the kernel' };
@@ -161,7 +163,7 @@ export async function compareWithRealKernel(calls: readonly KernelCall[], opts: 
     const { entry, object } = modelStep(kernel, call);
     modelMs += performance.now() - t0;
     modelTraceOut[i] = entry;
-    return object;
+    return { ...(object ? { object } : {}), live: { prog: ids(k.progs), map: ids(k.maps), link: ids(k.links) } };
   };
   const run = await runOnRealKernel(calls, { model: step, ...(opts.lock ? { lock: opts.lock } : {}) });
   // what the oracle could not compare is renumbered in neither trace

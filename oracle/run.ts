@@ -16,8 +16,11 @@ import { ATTR_SIZE, BPF_ATTACH_TYPE, BPF_CMD, BPF_PROG_TYPE, FLAGS } from './uap
 
 /** An object a call created, by kind and id. */
 export interface ModelObject { kind: IdKind; id: number }
-/** The model's step for call `index` (applied only if `ran`): the object it created. */
-export type ModelStep = (index: number, call: KernelCall, ran: boolean) => ModelObject | undefined;
+/** The ids of the model's objects that exist, per kind. */
+export type ModelLive = Record<IdKind, ReadonlySet<number>>;
+/** The model's step for call `index` (applied only if `ran`): the object it created, and
+ * the ids that exist afterwards. */
+export type ModelStep = (index: number, call: KernelCall, ran: boolean) => { object?: ModelObject; live?: ModelLive } | undefined;
 
 export interface RealCallResult {
   /** What the raw syscall returned: >= 0, or -errno (for spawn and fork, the real pid). */
@@ -89,39 +92,57 @@ export class Run {
   async apply(call: KernelCall, index = -1): Promise<RealCallResult> {
     const alone = call?.call === 'trigger' && typeof call.event === 'string' && call.event.startsWith('tracepoint:');
     const release = await this.lock?.acquire(alone);
-    let r: RealCallResult;
     try {
-      r = await this.applyLocked(call);
+      return await this.applyLocked(call, index);
     } finally {
       release?.();
     }
-    // The model takes the same step (unless the kernel never saw the call); an object both
-    // created is the same object from now on, whatever ids each gave it.
-    const mo = this.model?.(index, call, !r.notRun && !r.oracleError);
-    if (mo && r.object?.created && this.tracker.modelIds) this.tracker.modelIds[mo.kind].set(mo.id, r.object.id);
-    return r;
   }
 
-  private async applyLocked(call: KernelCall): Promise<RealCallResult> {
+  private async applyLocked(call: KernelCall, index: number): Promise<RealCallResult> {
     const t0 = Date.now();
     let r: Exec;
     try {
       r = await this.exec(call);
     } catch (e) {
       const why = e instanceof Error ? e.message : String(e);
-      return { ret: EINVAL, notComparable: `oracle error: ${why}`, oracleError: why, ms: Date.now() - t0, settleMs: 0 };
+      r = { ret: EINVAL, notComparable: `oracle error: ${why}`, oracleError: why };
     }
     const ms = Date.now() - t0;
+    // The model takes the same step (unless the kernel never saw the call); an object both
+    // created is the same object from now on, whatever ids each gave it.
+    const ran = !r.notRun && !r.oracleError;
+    const step = this.model?.(index, call, ran);
+    const t = this.tracker;
+    if (step?.object && r.object?.created && t.modelIds) {
+      t.modelIds[step.object.kind].set(step.object.id, r.object.id);
+      t.realToModel[step.object.kind].set(r.object.id, step.object.id);
+    }
     let settleMs = 0;
-    if (!r.notRun) {
+    if (ran) {
       try {
-        settleMs = await settle(this.helper, this.tracker, call, r.ret);
+        settleMs = await settle(this.helper, t, call, r.ret, step?.live ? this.expectGone(step.live) : undefined);
       } catch (e) {
         const why = e instanceof Error ? e.message : String(e);
         return { ...r, notComparable: `oracle error while settling: ${why}`, oracleError: why, ms, settleMs: Date.now() - t0 - ms };
       }
     }
     return { ...r, ms, settleMs };
+  }
+
+  /** The run's objects that exist on the kernel while the model's counterpart no longer
+   * does: settling waits (bounded) for them to go too, as the kernel may still be freeing
+   * them (RCU callbacks run a while after a grace period). Waiting longer never changes an
+   * answer: an object that stays is compared as it is. */
+  private expectGone(live: ModelLive): Record<IdKind, Set<number>> {
+    const t = this.tracker;
+    const out = { prog: new Set<number>(), map: new Set<number>(), link: new Set<number>() };
+    for (const kind of ['prog', 'map', 'link'] as const)
+      for (const real of t.alive[kind]) {
+        const m = t.realToModel[kind].get(real);
+        if (m !== undefined && !live[kind].has(m)) out[kind].add(real);
+      }
+    return out;
   }
 
   private async ret(line: string): Promise<number> {

@@ -45,8 +45,9 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 const same = (a: Record<IdKind, Set<number>>, b: Record<IdKind, Set<number>>): boolean =>
   (['prog', 'map', 'link'] as const).every((k) => a[k].size === b[k].size && [...a[k]].every((x) => b[k].has(x)));
 
-/** Settles after `call`; returns the milliseconds spent. */
-export async function settle(helper: Helper, t: Tracker, call: KernelCall, ret: number): Promise<number> {
+/** Settles after `call`; returns the milliseconds spent. `expectGone`: ids that should go
+ * (a differential run's model no longer has them): settling also waits for them, bounded. */
+export async function settle(helper: Helper, t: Tracker, call: KernelCall, ret: number, expectGone?: Record<IdKind, Set<number>>): Promise<number> {
   const mode = settleMode(call, ret);
   if (!mode) return 0;
   const start = Date.now();
@@ -75,10 +76,11 @@ export async function settle(helper: Helper, t: Tracker, call: KernelCall, ret: 
     const dying = mode.cgroup ? Number((await helper.request('cgdying')).split(' ')[1]) > 0 : false;
     await sleep(POLL_MS);
     const now = await t.liveIds(helper);
+    const awaited = expectGone ? (['prog', 'map', 'link'] as const).some((k) => [...expectGone[k]].some((id) => now[k].has(id))) : false;
     if (!same(now, last) || barrier || dying) {
       last = now;
       stableSince = Date.now();
-    } else if (Date.now() - stableSince >= mode.quietMs) break;
+    } else if (Date.now() - stableSince >= mode.quietMs && !awaited) break;
   }
   t.alive = last;
   return Date.now() - start;

@@ -30,6 +30,8 @@ export class Tracker {
    * the real run does not have (a failed create that consumed an id: both do that) names
    * nothing; without it, ids are matched by creation order. */
   modelIds: Record<IdKind, Map<number, number>> | null = null;
+  /** The other way round: real id → model id. */
+  readonly realToModel: Record<IdKind, Map<number, number>> = { prog: new Map(), map: new Map(), link: new Map() };
 
   constructor(private readonly firstModelPid: number) {}
 
