@@ -250,7 +250,8 @@ export class Run {
    * cgroup anchor's `relative_id` (with BPF_F_ID: a program's, or with BPF_F_LINK a link's). */
   private translate(cmd: string, attr: BpfAttr): BpfAttr {
     const out: BpfAttr = { ...attr };
-    for (const [field, kind] of ID_INPUTS[cmd] ?? []) if (field in out) out[field] = this.tracker.realId(kind, out[field]);
+    for (const [field, kind] of ID_INPUTS[cmd] ?? [])
+      if (field in out) out[field] = field === 'start_id' ? this.tracker.realStartId(kind, out[field]) : this.tracker.realId(kind, out[field]);
     const anchor = (holder: BpfAttr, flagsIn: unknown): void => {
       const flags = flagsOf(flagsIn);
       if (flags === null || !(flags & FLAGS.BPF_F_ID!) || !('relative_id' in holder)) return;

@@ -55,6 +55,20 @@ export class Tracker {
     return modelId >= NO_SUCH_ID ? modelId : NO_SUCH_ID + Math.min(modelId - list.length, 0xfffe);
   }
 
+  /** A `*_GET_NEXT_ID` `start_id`: a position in id order, not an object. The model's id M
+   * becomes the real id of the object the model numbered M, else one below the real id of
+   * the first object the model numbered above M (ids a failed create used up have no
+   * object on either side), else an id above everything. */
+  realStartId(kind: IdKind, modelId: unknown): unknown {
+    if (!this.modelIds || typeof modelId !== 'number' || !Number.isInteger(modelId) || modelId <= 0 || modelId >= NO_SUCH_ID)
+      return this.realId(kind, modelId);
+    const exact = this.modelIds[kind].get(modelId);
+    if (exact !== undefined) return exact;
+    let next: [number, number] | undefined;
+    for (const [m, real] of this.modelIds[kind]) if (m > modelId && (!next || m < next[0])) next = [m, real];
+    return next ? next[1] - 1 : this.realId(kind, modelId);
+  }
+
   see(kind: IdKind, id: number, created: boolean): void {
     if (!id) return;
     if (created && !this.created[kind].includes(id)) this.created[kind].push(id);
