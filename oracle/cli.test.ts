@@ -28,6 +28,7 @@ const PIN_A_LINK = [
   { call: 'bpf', pid: 100, cmd: 'BPF_RAW_TRACEPOINT_OPEN', attr: { prog_fd: 3, name: 'sys_enter' } },
   { call: 'bpf', pid: 100, cmd: 'BPF_OBJ_PIN', attr: { bpf_fd: 4, pathname: '/sys/fs/bpf/l' } },
   { call: 'trigger', event: 'function:do_unlinkat' },
+  { call: 'spawn' },
 ];
 
 it('bad usage and unreadable files: exit 2 with the usage', async () => {
@@ -41,8 +42,8 @@ it('bad usage and unreadable files: exit 2 with the usage', async () => {
 describeReal('kernel:diff on the real kernel', () => {
   it('agreeing calls: exit 0, the not comparable ones listed with why', async () => {
     const r = await run([file('pin.json', PIN_A_LINK)]);
-    expect(r.out).toMatch(/^model 6\.18 vs the kernel of this machine, \d+\.\d+\S*: 5 calls, 0 differ, 1 not comparable here/);
-    expect(r.out).toMatch(/~ #4 .*\n\s+not comparable here: kprobes are off/);
+    expect(r.out).toMatch(/^model 6\.18 vs the kernel of this machine, \d+\.\d+\S*: 6 calls, 0 differ, 1 not comparable here/);
+    expect(r.out).toMatch(/~ #5 .*\n\s+not comparable here: spawn with comm undefined/);
     expect(r.out).toMatch(/agree on every comparable call/);
     expect(r.code).toBe(0);
   }, TIMEOUT);

@@ -31,6 +31,9 @@
  * The kernel's run order is not observable from counts: `ran` lists program ids
  * ascending, each as many times as it ran; compare it as a multiset (normalize sorts).
  *
+ * - `function:NAME`: nothing of the run can run there on this build (no trampoline or
+ *   kprobe program can be attached): 0 runs for a function of the kernel's BTF, else
+ *   -ENOENT; not comparable once the run holds a program of a kind that runs on functions.
  * A trigger is not a syscall; its return value is the contract's (kernel-api.md, Events):
  * the number of runs, or -errno when the event cannot happen: -ENOENT for a cgroup path
  * that is no cgroup directory (the oracle's helper cannot join it; it only ever tries paths
@@ -160,6 +163,15 @@ export async function trigger(helper: Helper, t: Tracker, event: string, veths: 
     if (c.status === ENODEV) return { ret: ENODEV, ran: [] };
     return ran(expand(ids, c.deltas));
   }
-  if (kind === 'function') return nc('kprobes are off and trampoline programs cannot load on this kernel build');
+  if (kind === 'function') {
+    // Programs that run on a kernel function (fentry, fexit, fmod_ret, lsm through BPF
+    // trampolines; kprobes) cannot be attached on this build: while the run has none
+    // loaded, nothing of it can run there, whatever fires it.
+    const name = rest.join(':');
+    const onFunctions = [...t.progs.values()].some((p) => p.type === 'BPF_PROG_TYPE_KPROBE' || p.type === 'BPF_PROG_TYPE_LSM' ||
+      (p.type === 'BPF_PROG_TYPE_TRACING' && ['BPF_TRACE_FENTRY', 'BPF_TRACE_FEXIT', 'BPF_MODIFY_RETURN'].includes(String(p.eat))));
+    if (onFunctions) return nc('kprobes are off and trampolines cannot be attached on this kernel build: a function event cannot be fired and counted');
+    return btf.find('FUNC', name) ? ran([]) : { ret: ENOENT, ran: [] };
+  }
   return nc(`unknown event ${JSON.stringify(event)}`);
 }
