@@ -26,4 +26,11 @@ describeReal('triggers on the real kernel', () => {
     expect(run.results.slice(1).map((x) => x.ret)).toEqual([0, 0, -2, -2, 0, 0, 0, -2, 0, -19, -19, 0, 0, 0, -19, 0, -2]);
     expect(run.notComparable).toBe(0);
   }, TIMEOUT);
+
+  it('a cgroup event sends nothing through the run\'s devices: lo\'s XDP program does not run', async () => {
+    const run = await runOnRealKernel(fact('trigger', 'a cgroup event runs no XDP program on lo'));
+    const r = run.results;
+    expect(r.slice(1).map((x) => x.ret)).toEqual([3, 0, 4, 5, 0, 1, 0, 0, 1, 0]);
+    expect([r[8]!, r[10]!].map((x) => (x.attr!.info as { run_cnt: number }).run_cnt)).toEqual([0, 1]);
+  }, TIMEOUT);
 });

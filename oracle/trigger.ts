@@ -3,8 +3,9 @@
  * run's programs ran, and how often, from the kernel's run statistics (`run_cnt`, kept
  * because the helper holds BPF_ENABLE_STATS for the whole run).
  *
- * - `cgroup:PATH:ATTACH_TYPE`: a helper process joins PATH and does one thing that runs
- *   that hook once (egress: one UDP datagram to 127.0.0.1, received by a socket outside
+ * - `cgroup:PATH:ATTACH_TYPE`: a helper process joins PATH, enters the triggers' own
+ *   network namespace (only lo, so no device of the run, lo with an XDP program say, sees
+ *   its packets) and does one thing that runs that hook once (egress: one UDP datagram to 127.0.0.1, received by a socket outside
  *   the run's cgroups; ingress: one datagram to a socket it opened there; sock_create: one
  *   socket; ...). Only this run's processes live in its cgroups, so counts are exact. The
  *   programs counted are those of the hook's effective array for PATH (a real

@@ -67,10 +67,18 @@ static void setup_namespaces(void) {
   /* No IPv6: its autoconfiguration would send packets on eth0/veth1 by itself. */
   write_file("/proc/sys/net/ipv6/conf/all/disable_ipv6", "1");
   write_file("/proc/sys/net/ipv6/conf/default/disable_ipv6", "1");
+  /* The cgroup triggers' traffic goes through a network namespace of its own, with only lo:
+   * cgroup hooks follow the socket's cgroup whatever its namespace, and none of the run's
+   * devices (lo with an XDP program, say) sees a packet the model's event does not send. */
+  int run_net = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+  if (run_net < 0 || unshare(CLONE_NEWNET) < 0) die("unshare(net) for triggers: %s", strerror(errno));
+  if (run_ip("link set lo up")) die("ip: could not set up lo for triggers");
+  trigger_setup(); /* its sockets belong to the host cgroup, outside the run's */
+  if (setns(run_net, CLONE_NEWNET) < 0) die("setns(run net): %s", strerror(errno));
+  close(run_net);
   if (run_ip("link set lo up") || run_ip("link add eth0 index 2 type veth peer name veth1 index 3") ||
       run_ip("link set eth0 up") || run_ip("link set veth1 up"))
     die("ip: could not set up lo, eth0 (ifindex 2), veth1 (ifindex 3)");
-  trigger_setup(); /* its sockets belong to the host cgroup, outside the run's */
   char path[4200], pid[32];
   snprintf(path, sizeof path, "%s/cgroup.procs", cg_dir);
   snprintf(pid, sizeof pid, "%d\n", getpid());

@@ -181,6 +181,22 @@ function triggers(): Record<string, KernelCall[]> {
       trigger('tracepoint:sys_enter'), // 16: 0 runs
       trigger('tracepoint:no_such_tracepoint'), // 17: ENOENT
     ],
+    // The model's cgroup event is a packet of a socket in the cgroup, nothing else: the
+    // oracle's packets take a network namespace of their own, so lo's XDP program does
+    // not run (found by the random differential run: run_cnt 1 where the model has 0).
+    'a cgroup event runs no XDP program on lo': [
+      spawn('xdp'),
+      p.bpf('BPF_PROG_LOAD', { prog_type: 'BPF_PROG_TYPE_XDP' }), // 3
+      { call: 'netlinkXdpAttach', pid: 100, ifindex: 1, prog_fd: 3 }, // generic XDP on lo
+      p.bpf('BPF_PROG_LOAD', { prog_type: 'BPF_PROG_TYPE_CGROUP_SKB', expected_attach_type: 'BPF_CGROUP_INET_INGRESS' }), // 4
+      p.open('/sys/fs/cgroup'), // 5
+      p.bpf('BPF_PROG_ATTACH', { target_fd: 5, attach_bpf_fd: 4, attach_type: 'BPF_CGROUP_INET_INGRESS' }),
+      trigger('cgroup:/sys/fs/cgroup:BPF_CGROUP_INET_INGRESS'), // 1 run
+      trigger('cgroup:/sys/fs/cgroup:BPF_CGROUP_INET_EGRESS'), // 0 runs
+      p.bpf('BPF_OBJ_GET_INFO_BY_FD', { bpf_fd: 3, info: {} }), // the XDP program: run_cnt 0
+      trigger('xdp:lo'), // 1 run
+      p.bpf('BPF_OBJ_GET_INFO_BY_FD', { bpf_fd: 3, info: {} }), // run_cnt 1
+    ],
   };
 }
 
