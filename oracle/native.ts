@@ -75,6 +75,9 @@ export class Helper {
     });
   }
 
+  /** The guard's pid: its run's cgroup directory is `bpf-oracle-<pid>-<ms>`. */
+  get pid(): number { return this.proc.pid ?? -1; }
+
   /** The last few kB the helper wrote on stderr (diagnostics). */
   stderrTail(): string { return this.stderr; }
 

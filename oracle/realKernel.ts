@@ -29,6 +29,8 @@ export interface RealRun {
   oracleErrors: number;
   /** Wall time of the whole run, setup and teardown included. */
   ms: number;
+  /** The pid of the run's guard (`bpf-oracle run`), which names its cgroup directory. */
+  guardPid: number;
   /** What the run's bpffs held at the end (`hideBpffsPreload` drops the kernel's own). */
   bpffs: { path: string; kind: 'dir' | 'prog' | 'map' | 'link' | 'file' }[];
 }
@@ -50,6 +52,7 @@ export async function runOnRealKernel(calls: readonly KernelCall[], opts: RunOpt
   const t0 = Date.now();
   const { helper, release } = await Helper.start();
   const results: RealCallResult[] = [];
+  const guardPid = helper.pid;
   let bpffs: RealRun['bpffs'] | undefined;
   try {
     const run = new Run(helper, opts.firstModelPid ?? 100, opts.lock, opts.model);
@@ -66,7 +69,7 @@ export async function runOnRealKernel(calls: readonly KernelCall[], opts: RunOpt
     await helper.close();
   }
   return {
-    kernelRelease: release, results, notComparable: results.filter((r) => r.notComparable).length,
+    kernelRelease: release, guardPid, results, notComparable: results.filter((r) => r.notComparable).length,
     oracleErrors: results.filter((r) => r.oracleError).length, ms: Date.now() - t0, bpffs: bpffs ?? [],
   };
 }
