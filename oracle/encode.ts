@@ -176,7 +176,9 @@ function getInfo(b: Builder, attr: BpfAttr, kind: FdKind, tpNameLen: number): En
   const size = kind === 'other' ? INFO_SIZE.prog : INFO_SIZE[kind];
   const len = attr.info_len === undefined ? size : intValue(attr.info_len, 'info_len') >>> 0;
   b.u32(4, len);
-  const info = b.ptr(8, new Uint8Array(Math.max(len, size)));
+  // info_len bytes of zeros (bpf_check_uarg_tail_zero reads past the struct); over a page
+  // the kernel refuses it (E2BIG) before reading, so the struct's size is enough
+  const info = b.ptr(8, new Uint8Array(len > 4096 ? size : Math.max(len, size)));
   let extra = -1;
   // Buffers only where the struct the kernel reads (info_len bytes) holds their pointer.
   if (kind === 'prog' && len >= 64) {

@@ -34,8 +34,10 @@ export interface RealCallResult {
   note?: string;
   /** Set when this call cannot be compared with the model on this machine, and why. */
   notComparable?: string;
-  /** Set when the oracle did not hand the call to the kernel at all (so a differential run
-   * does not apply it to the model either: both go on from the same state). */
+  /** Set when the kernel did nothing with the call: the oracle did not hand it over, or it
+   * is a trampoline load this build refuses (EPERM) where the model would make a program.
+   * A differential run does not apply it to the model either: both go on from the same
+   * state (later calls naming that program's fd fail alike). */
   notRun?: true;
   /** Set when the oracle itself failed on this call (a bug of the oracle, not of the model):
    * the call is also marked not comparable, and the run goes on. */
@@ -306,8 +308,10 @@ export class Run {
     const type = nameOf(BPF_PROG_TYPE, attr.prog_type);
     let eat = attr.expected_attach_type === undefined ? '' : nameOf(BPF_ATTACH_TYPE, attr.expected_attach_type);
     if (type === 'BPF_PROG_TYPE_CGROUP_SOCK' && (eat === '' || eat === BPF_ATTACH_TYPE[0])) eat = 'BPF_CGROUP_INET_SOCK_CREATE';
-    if (cmd === 'BPF_PROG_LOAD' && ret === EPERM && TRAMPOLINE(type, eat))
+    if (cmd === 'BPF_PROG_LOAD' && ret === EPERM && TRAMPOLINE(type, eat)) {
       res.notComparable = `${type}/${eat} loads are refused with EPERM by this kernel build (trampolines)`;
+      res.notRun = true;
+    }
     const kind = CREATES[cmd];
     if (ret >= 0 && (kind || OPENS.includes(cmd))) res.object = await this.record(pid, ret, !!kind, { type, eat });
     const nextKind = ID_INPUTS[cmd]?.[0]?.[1];

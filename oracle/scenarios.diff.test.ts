@@ -30,8 +30,6 @@ describeReal(`hand-written scenarios: the model and the real kernel agree (${sce
 
   it('counts (the closing line)', ({ task }) => {
     task.meta.oracle = counts;
-    const cut = scenarios.filter((s) => s.cut);
-    if (cut.length) console.log(`scenarios cut before a trampoline load: ${cut.length} (${cut.reduce((n, s) => n + s.cut!.calls, 0)} calls)`);
     expect(counts.oracleErrors).toBe(0);
   });
 });
