@@ -48,9 +48,16 @@ function describeCall(c: KernelCall): string {
   }
 }
 
+/** A copy of a call as given (the call itself when no copy can be made: a function, a symbol). */
+function copyCall(call: KernelCall): KernelCall {
+  try { return structuredClone(call); } catch { return call; }
+}
+
 export class Kernel {
   private readonly k: KernelState;
   private snap: KernelSnapshot | null = null;
+  /** While `traceCalls` runs: the calls applied so far (copies). */
+  private traced: KernelCall[] | null = null;
 
   constructor(options: KernelOptions = {}) {
     const v = parseVersion(options.version ?? NEWEST_VERSION);
@@ -68,6 +75,7 @@ export class Kernel {
   /** Apply one call. Never throws for any input: failures are `ret: -errno`. */
   apply(call: KernelCall): ApplyResult {
     const k = this.k;
+    if (this.traced) this.traced.push(copyCall(call));
     k.step++;
     k.clockNs += 1000;
     const first = k.events.length;
@@ -130,6 +138,25 @@ export class Kernel {
   }
   netlinkVethAdd(pid: number, name: string, peer: string): number { return this.apply({ call: 'netlinkVethAdd', pid, name, peer }).ret; }
   netlinkLinkDel(pid: number, name: string): number { return this.apply({ call: 'netlinkLinkDel', pid, name }).ret; }
+
+  /**
+   * Run `fn` and collect a copy of every call applied meanwhile, in order: what a libbpf
+   * load or a bpftool command asked of the kernel (its strace). The copies are taken before
+   * the kernel writes out-parameters, so the list replays on another kernel (the real one:
+   * oracle/) exactly as it ran here. Nested traces each get their own calls and the outer
+   * one gets them too.
+   */
+  traceCalls<T>(fn: () => T): { value: T; calls: KernelCall[] } {
+    const outer = this.traced;
+    const calls: KernelCall[] = [];
+    this.traced = calls;
+    try {
+      return { value: fn(), calls };
+    } finally {
+      this.traced = outer;
+      if (outer) outer.push(...calls);
+    }
+  }
 
   snapshot(): KernelSnapshot {
     return (this.snap ??= takeSnapshot(this.k));

@@ -34,6 +34,13 @@ export interface ScenarioRun {
   error?: ScenarioError;
 }
 
+/** Every `KernelCall` the run made, in order: each step's calls (a libbpf load or a bpftool
+ * line is its strace). A fresh kernel of `run.version` that applies them ends in the same
+ * state, with the same results; the real-kernel harness (oracle/) runs them on Linux. */
+export function kernelCalls(run: Pick<ScenarioRun, 'steps'>): KernelCall[] {
+  return run.steps.flatMap((s) => s.result.calls ?? []);
+}
+
 /** True when the run had no error and every expectation held. */
 export function passed(run: ScenarioRun): boolean {
   return !run.error && run.expectations.every((e) => e.ok);

@@ -57,6 +57,10 @@ export interface CommandResult {
   exitCode?: number;
   /** libbpf loads: errors at a line and column of the source. */
   diagnostics?: readonly Diagnostic[];
+  /** Every `KernelCall` the command made, in order, as it made them (a syscall command: its
+   * call; a libbpf load or a shell line: its strace). Replaying them on a fresh kernel of
+   * the same release gives the same state (oracle/ replays them on the real kernel). */
+  calls?: readonly KernelCall[];
 }
 
 export type CommandRunner<C extends Command = Command> = (kernel: Kernel, command: C) => CommandResult;
@@ -81,11 +85,12 @@ export function runCommand(kernel: Kernel, command: Command): CommandResult {
   if (command.kind !== 'syscall') {
     const run = runners.get(command.kind);
     if (!run) throw new Error(`no runner for ${command.kind} commands: await ensureRunners() first`);
-    return run(kernel, command);
+    const { value, calls } = kernel.traceCalls(() => run(kernel, command));
+    return { ...value, calls };
   }
   const call = structuredClone(command.call);
   const r = kernel.apply(call);
-  const result: CommandResult = { ret: r.ret, ran: r.ran ?? [], events: r.events };
+  const result: CommandResult = { ret: r.ret, ran: r.ran ?? [], events: r.events, calls: [command.call] };
   if (r.attr) result.attr = r.attr;
   if (r.ret < 0) {
     result.errno = errnoName(r.ret);
