@@ -6,19 +6,13 @@
  * DIR defaults to storyboards/. Builds dist/ first when it is missing.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from '@playwright/test';
-import { encodeShare } from '../src/scenario/share';
-import { apng } from './demo/apng';
+import { CHROMIUM_ARGS, findChromium } from './demo/chromium';
+import { playStoryboard } from './demo/storyboard';
 
 const GALLERY_DIR = 'src/scenario/gallery';
-
-function findChromium(): string {
-  const found = [process.env.CHROMIUM_PATH, '/usr/lib/chromium/chromium', '/usr/bin/chromium'].find((p) => p && existsSync(p));
-  if (!found) throw new Error('no Chromium: install it (apt-get install chromium) or set CHROMIUM_PATH');
-  return found;
-}
 
 async function waitFor(url: string, ms = 20_000): Promise<void> {
   const end = Date.now() + ms;
@@ -38,34 +32,12 @@ export async function demo(name: string, outDir = 'storyboards', port = 4175): P
   if (!existsSync('dist/index.html')) spawnSync('npx', ['vite', 'build'], { stdio: 'inherit' });
   const server = spawn('npx', ['vite', 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort'], { stdio: 'ignore', detached: true });
   const base = `http://127.0.0.1:${port}/`;
-  const dir = join(outDir, name);
-  mkdirSync(dir, { recursive: true });
-  const browser = await chromium.launch({ executablePath: findChromium(), args: ['--no-sandbox', '--disable-gpu'] });
+  const browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS });
   try {
     await waitFor(base);
     const page = await browser.newPage({ viewport: { width: 1200, height: 760 } });
-    await page.goto(`${base}${encodeShare(readFileSync(file, 'utf8'), 0)}`);
-    const count = page.getByTestId('step-count');
-    await count.waitFor();
-    await page.waitForFunction(() => /^Step 0 \/ [1-9]/.test(document.querySelector('[data-testid="step-count"]')?.textContent ?? ''));
-    const last = Number(/\/ (\d+)/.exec((await count.textContent()) ?? '')![1]);
-    const frames: Buffer[] = [];
-    const md = [`# ${name}`, ''];
-    for (let i = 0; i <= last; i++) {
-      if (i > 0) await page.getByRole('button', { name: 'Step forward', exact: true }).click();
-      await page.waitForFunction((n) => document.querySelector('[data-testid="step-count"]')?.textContent?.startsWith(`Step ${n} /`), i);
-      await page.waitForTimeout(350); // the graph's transition
-      const png = await page.screenshot();
-      const f = `${String(i).padStart(2, '0')}.png`;
-      writeFileSync(join(dir, f), png);
-      frames.push(png);
-      const caption = (await page.getByTestId('caption').textContent())?.replace(/^\d+\s*/, '').trim() ?? '';
-      md.push(`${i}. ${caption}`, '', `   ![step ${i}](${f})`, '');
-      console.log(`step ${i}/${last}: ${caption}`);
-    }
-    writeFileSync(join(dir, `${name}.apng.png`), apng(frames, 1800));
-    writeFileSync(join(dir, 'README.md'), md.join('\n'));
-    return readdirSync(dir).map((f) => join(dir, f));
+    const board = await playStoryboard(page, base, name, readFileSync(file, 'utf8'), join(outDir, name), (l) => console.log(l));
+    return board.files;
   } finally {
     await browser.close();
     if (server.pid) try { process.kill(-server.pid); } catch { /* gone */ }
