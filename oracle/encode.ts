@@ -144,8 +144,9 @@ function progLoad(b: Builder, attr: BpfAttr, btf: Btf): void {
   }
 }
 
-/** BPF_PROG_QUERY: `prog_ids` (and `prog_attach_flags` when the call passes an array for
- * it, as a program passes a buffer) point to buffers of `prog_cnt` entries (64 without). */
+/** BPF_PROG_QUERY: `prog_ids` (and `prog_attach_flags`, `link_ids`, `link_attach_flags`
+ * when the call passes an array for them, as a program passes a buffer) point to buffers
+ * of `prog_cnt` entries (64 without). */
 function progQuery(b: Builder, attr: BpfAttr): Encoded['decode'] {
   const cap = attr.prog_cnt === undefined || attr.prog_cnt === null ? 64 : intValue(attr.prog_cnt, 'prog_cnt') >>> 0;
   b.u32(24, cap);
@@ -153,6 +154,13 @@ function progQuery(b: Builder, attr: BpfAttr): Encoded['decode'] {
   const wantFlags = Array.isArray(attr.prog_attach_flags);
   if (attr.prog_attach_flags !== undefined && attr.prog_attach_flags !== null && !wantFlags) nc('prog_attach_flags must be an array (a buffer)');
   const flagsBuf = wantFlags && cap > 0 ? b.ptr(32, new Uint8Array(4 * Math.min(cap, 1024))) : -1;
+  // link_ids / link_attach_flags (tcx, 6.6): the same, at their own offsets
+  const extra = (field: string, off: number): number => {
+    const v = attr[field];
+    if (v !== undefined && v !== null && !Array.isArray(v)) nc(`${field} must be an array (a buffer)`);
+    return Array.isArray(v) && cap > 0 ? b.ptr(off, new Uint8Array(4 * Math.min(cap, 1024))) : -1;
+  };
+  const linkBuf = extra('link_ids', 40), linkFlagsBuf = extra('link_attach_flags', 48);
   const u32s = (buf: Uint8Array, n: number): number[] => {
     const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     return Array.from({ length: Math.min(n, buf.length / 4) }, (_, i) => dv.getUint32(4 * i, true));
@@ -166,6 +174,8 @@ function progQuery(b: Builder, attr: BpfAttr): Encoded['decode'] {
       prog_cnt: cnt, attach_flags: v.getUint32(12, true), revision: Number(v.getBigUint64(56, true)),
     };
     if (flagsBuf >= 0) res.prog_attach_flags = u32s(out[flagsBuf]!, cnt);
+    if (linkBuf >= 0) res.link_ids = u32s(out[linkBuf]!, cnt);
+    if (linkFlagsBuf >= 0) res.link_attach_flags = u32s(out[linkFlagsBuf]!, cnt);
     return res;
   };
 }

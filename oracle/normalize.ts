@@ -72,6 +72,7 @@ function normalizeAttr(cmd: string, ret: number, attr: BpfAttr, id: Renumber, ma
   const kind = NEXT_ID_KIND[cmd];
   if (kind && ret === 0 && num(out.next_id)) out.next_id = id(kind, out.next_id);
   if (Array.isArray(out.prog_ids)) out.prog_ids = out.prog_ids.map((p) => (num(p) ? id('prog', p) : p));
+  if (Array.isArray(out.link_ids)) out.link_ids = out.link_ids.map((l) => (num(l) && l !== 0 ? id('link', l) : l));
   if (out.info && typeof out.info === 'object') out.info = normalizeInfo(out.info as Record<string, unknown>, id, mask);
   return out;
 }

@@ -14,7 +14,10 @@
  *   link may hold a program of another expected attach type (BPF_LINK_UPDATE does not
  *   compare them).
  * - `xdp:IFNAME`: one Ethernet frame sent from the peer (veth1 for eth0, and back; lo to
- *   itself), awaited on IFNAME with a packet socket (seen only after XDP passed it). Exact.
+ *   itself), awaited on IFNAME with a packet socket (seen only after XDP passed it). It
+ *   runs the peer's tcx egress list, IFNAME's XDP program and IFNAME's tcx ingress list
+ *   (before the packet socket's poll returns: the receive path runs in the sender's
+ *   softirq); the XDP and SCHED_CLS programs of the run are counted. Exact.
  * - `tracepoint:NAME`: tracepoints fire for every process on the machine, so the runs of
  *   one event are measured, not read. Each repetition has two windows of equal length,
  *   each between two reads of every candidate's run_cnt (one bpf() syscall per read): in
@@ -158,7 +161,9 @@ export async function trigger(helper: Helper, t: Tracker, event: string, veths: 
   if (kind === 'xdp' && rest.length === 1) {
     const dev = rest[0]!;
     const peer = veths.get(dev);
-    const ids = [...t.progs].filter(([, p]) => p.type === 'BPF_PROG_TYPE_XDP').map(([id]) => id);
+    // the frame runs the peer's tcx egress list, dev's XDP program and its tcx ingress list:
+    // only this frame crosses the run's devices, so every XDP and SCHED_CLS count is exact
+    const ids = [...t.progs].filter(([, p]) => p.type === 'BPF_PROG_TYPE_XDP' || p.type === 'BPF_PROG_TYPE_SCHED_CLS').map(([id]) => id);
     if (peer === undefined || dev.length >= 16) return { ret: ENODEV, ran: [] };
     const c = await count(helper, `xdp ${Buffer.from(dev).toString('hex')} ${Buffer.from(peer).toString('hex')}`, ids);
     if (c.status === ENODEV) return { ret: ENODEV, ran: [] };

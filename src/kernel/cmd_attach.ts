@@ -11,6 +11,7 @@ import { progFromFd, linkFromFd } from './cmd_link';
 import { Errno } from './errno';
 import { fget, findProcess } from './fdtable';
 import { devXdpAttach, XDP_FLAGS_MASK, XDP_FLAGS_MODES } from './netdev';
+import { tcxProgAttach, tcxProgDetach, tcxProgQuery } from './tcx';
 import type { BpfProg, Process } from './objects';
 import { fail, type KernelState } from './state';
 import { BPF_ATTACH_TYPE, BPF_PROG_TYPE, FLAG_VALUES } from './uapi';
@@ -68,6 +69,30 @@ export function anchorResolver(k: KernelState, p: Process, flags: number, relFd:
   };
 }
 
+/** `BPF_F_ATTACH_MASK_MPROG`: the flags of a multi-program (tcx) attach or detach. */
+const MPROG_MASK = F.BPF_F_REPLACE | F.BPF_F_BEFORE | F.BPF_F_AFTER | F.BPF_F_ID | F.BPF_F_LINK;
+
+/** The tcx (6.6) and netkit (6.7) attach types: SCHED_CLS programs, `bpf_mprog_supported`.
+ * 'ingress' / 'egress' for tcx; 'netkit' for a netkit one, which this kernel refuses as a
+ * kernel built without CONFIG_NETKIT does (the modelled machine has no netkit devices). */
+export function mprogAttachKind(k: KernelState, atype: number): 'ingress' | 'egress' | 'netkit' | null {
+  const name = BPF_ATTACH_TYPE[atype];
+  if (k.since(606) && name === 'BPF_TCX_INGRESS') return 'ingress';
+  if (k.since(606) && name === 'BPF_TCX_EGRESS') return 'egress';
+  if (k.since(607) && (name === 'BPF_NETKIT_PRIMARY' || name === 'BPF_NETKIT_PEER')) return 'netkit';
+  return null;
+}
+
+export const NO_NETKIT = 'this kernel has no netkit devices (built without CONFIG_NETKIT)';
+
+/** `bpf_prog_attach` for tcx and netkit: the flags, the program (SCHED_CLS), then the list. */
+function mprogProgAttach(k: KernelState, p: Process, attr: BpfAttr, kind: 'ingress' | 'egress' | 'netkit', flags: number): number {
+  if (flags & ~MPROG_MASK) fail(Errno.EINVAL, 'bpf_prog_attach', `attach_flags 0x${flags.toString(16)}: tcx takes only BPF_F_REPLACE, BPF_F_BEFORE, BPF_F_AFTER, BPF_F_ID and BPF_F_LINK`);
+  const prog = progOfType(p, fdField(attr, 'attach_bpf_fd'), 'BPF_PROG_TYPE_SCHED_CLS');
+  if (kind === 'netkit') fail(Errno.EINVAL, 'netkit_prog_attach', NO_NETKIT);
+  return tcxProgAttach(k, p, attr, prog, kind === 'ingress', flags);
+}
+
 export const PROG_ATTACH_FIELDS: readonly FieldSpec[] = [
   { name: 'target_fd' }, { name: 'target_ifindex', since: 606 }, { name: 'attach_bpf_fd' }, { name: 'attach_type' },
   { name: 'attach_flags' }, { name: 'replace_bpf_fd' }, { name: 'relative_fd', since: 606 }, { name: 'relative_id', since: 606 },
@@ -114,6 +139,8 @@ export function bpfProgAttach(k: KernelState, p: Process, attr: BpfAttr): number
   checkAttr(k, 'BPF_PROG_ATTACH', attr, PROG_ATTACH_FIELDS);
   const atype = enumField(attr, 'attach_type', BPF_ATTACH_TYPE);
   const flags = flagsField(attr, 'attach_flags');
+  const mprog = mprogAttachKind(k, atype);
+  if (mprog) return mprogProgAttach(k, p, attr, mprog, flags);
   const info = cgroupAttachInfo(k, atype);
   if (!info) return nonCgroupProgAttach(k, p, attr, atype, flags);
   if (flags & ~cgroupFlagMask(k)) fail(Errno.EINVAL, 'bpf_prog_attach', `attach_flags 0x${flags.toString(16)} has bits this release does not take for cgroups`);
@@ -137,6 +164,15 @@ export function bpfProgAttach(k: KernelState, p: Process, attr: BpfAttr): number
 export function bpfProgDetach(k: KernelState, p: Process, attr: BpfAttr): number {
   checkAttr(k, 'BPF_PROG_DETACH', attr, PROG_ATTACH_FIELDS);
   const atype = enumField(attr, 'attach_type', BPF_ATTACH_TYPE);
+  const mprog = mprogAttachKind(k, atype);
+  if (mprog) {
+    const flags = flagsField(attr, 'attach_flags');
+    if (flags & ~MPROG_MASK) fail(Errno.EINVAL, 'bpf_prog_detach', `attach_flags 0x${flags.toString(16)}: tcx takes only BPF_F_REPLACE, BPF_F_BEFORE, BPF_F_AFTER, BPF_F_ID and BPF_F_LINK`);
+    const fd = fdField(attr, 'attach_bpf_fd');
+    const prog = fd ? progOfType(p, fd, 'BPF_PROG_TYPE_SCHED_CLS') : null;
+    if (mprog === 'netkit') fail(Errno.EINVAL, 'netkit_prog_detach', NO_NETKIT);
+    return tcxProgDetach(k, p, attr, prog, mprog === 'ingress', flags);
+  }
   const info = cgroupAttachInfo(k, atype);
   if (!info) fail(Errno.EINVAL, 'bpf_prog_detach', `the model detaches only cgroup programs with BPF_PROG_DETACH; ${BPF_ATTACH_TYPE[atype] ?? atype} is not one`);
   if (flagsField(attr, 'attach_flags') || u32(attr, 'relative_fd') || u32(attr, 'relative_id')) fail(Errno.EINVAL, 'bpf_prog_detach', 'attach_flags and relative_fd must be 0');
@@ -164,6 +200,9 @@ export function bpfProgQuery(k: KernelState, p: Process, attr: BpfAttr): number 
   const qflags = flagsField(attr, 'query_flags');
   if (qflags & ~F.BPF_F_QUERY_EFFECTIVE) fail(Errno.EINVAL, 'bpf_prog_query', 'query_flags other than BPF_F_QUERY_EFFECTIVE');
   const atype = enumField(attr, 'attach_type', BPF_ATTACH_TYPE);
+  const mprog = mprogAttachKind(k, atype);
+  if (mprog === 'netkit') fail(Errno.EINVAL, 'netkit_prog_query', NO_NETKIT);
+  if (mprog) return tcxProgQuery(k, attr, mprog === 'ingress');
   if (!cgroupAttachInfo(k, atype))
     fail(Errno.EINVAL, 'bpf_prog_query', `the model answers BPF_PROG_QUERY for cgroups only${BPF_ATTACH_TYPE[atype] === 'BPF_XDP' ? ' (XDP programs are found through netlink, as ip link and bpftool net do)' : ''}`);
   const cg = cgroupFromFd(k, p, fdField(attr, 'target_fd'));

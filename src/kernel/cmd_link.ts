@@ -10,11 +10,12 @@ import { Errno } from './errno';
 import { fget } from './fdtable';
 import { rawTpAttach, tracingAttach } from './link';
 import type { BpfLink, BpfProg, Process } from './objects';
-import { anchorResolver, cgroupFromFd } from './cmd_attach';
+import { anchorResolver, cgroupFromFd, mprogAttachKind, NO_NETKIT } from './cmd_attach';
 import { cgroupAttachInfo, cgroupBpfAttach, cgroupLinkRelease, cgroupPath, cgroupRevision } from './cgroup';
 import { createLink } from './link';
 import { devXdpAttach, xdpLinkRelease, xdpMode } from './netdev';
 import { progPut } from './refs';
+import { tcxLinkAttach, tcxLinkRelease, tcxLinkUpdate } from './tcx';
 import { describe, fail, linkKey, progKey, type KernelState } from './state';
 import { BPF_ATTACH_TYPE, BPF_LINK_TYPE, BPF_PROG_TYPE, FLAG_VALUES } from './uapi';
 
@@ -126,6 +127,13 @@ export function bpfLinkCreate(k: KernelState, p: Process, attr: BpfAttr): number
     if (attachType !== A('BPF_XDP')) fail(Errno.EINVAL, 'attach_type_to_prog_type', `attach type ${BPF_ATTACH_TYPE[attachType] ?? attachType} does not take XDP programs`);
     return xdpLinkAttach(k, p, prog, flags, attr);
   }
+  if (typeName === 'BPF_PROG_TYPE_SCHED_CLS' && k.since(606)) {
+    // bpf_prog_attach_check_attach_type: SCHED_CLS links are tcx or netkit ones
+    const kind = mprogAttachKind(k, attachType);
+    if (!kind) fail(Errno.EINVAL, 'bpf_prog_attach_check_attach_type', `SCHED_CLS programs link with BPF_TCX_INGRESS or BPF_TCX_EGRESS, not ${BPF_ATTACH_TYPE[attachType] ?? attachType}`);
+    if (kind === 'netkit') fail(Errno.EINVAL, 'netkit_link_attach', NO_NETKIT);
+    return tcxLinkAttach(k, p, prog, attachType, kind === 'ingress', flags, attr);
+  }
   const isTracing = type === T('BPF_PROG_TYPE_TRACING') || type === T('BPF_PROG_TYPE_LSM');
   if (!isTracing) {
     if (type === T('BPF_PROG_TYPE_RAW_TRACEPOINT'))
@@ -159,6 +167,7 @@ export function bpfLinkUpdate(k: KernelState, p: Process, attr: BpfAttr): number
   if (flags & FLAG_VALUES.BPF_F_REPLACE) oldProg = progFromFd(p, fdField(attr, 'old_prog_fd'));
   else if (fdField(attr, 'old_prog_fd')) fail(Errno.EINVAL, 'link_update', 'old_prog_fd is only read with BPF_F_REPLACE');
   const t = link.target;
+  if (t.kind === 'tcx') return tcxLinkUpdate(k, p, link, newProg, oldProg);
   if (t.kind !== 'cgroup' && t.kind !== 'xdp')
     fail(Errno.EINVAL, 'link_update', `${t.kind === 'tracepoint' ? 'raw tracepoint' : 'tracing'} links have no update_prog operation`);
   const fn = t.kind === 'cgroup' ? 'cgroup_bpf_replace' : 'bpf_xdp_link_update';
@@ -188,6 +197,10 @@ export function bpfLinkDetach(k: KernelState, p: Process, attr: BpfAttr): number
   if (t.kind === 'cgroup') {
     if (t.cgroup) cgroupLinkRelease(k, link, 'bpf_cgroup_link_detach');
     else k.emit('note', 'bpf_cgroup_link_detach', `${describe(link)} is already detached: nothing to do`, { obj: linkKey(link) });
+    return 0;
+  }
+  if (t.kind === 'tcx') {
+    tcxLinkRelease(k, link, 'tcx_link_detach');
     return 0;
   }
   if (t.kind === 'xdp') {

@@ -6,6 +6,11 @@
  *   (`__DO_TRACE` walks `tp->funcs`).
  * - `function:NAME`: the BPF trampoline of NAME runs fentry programs, then fmod_ret, then
  *   the function, then fexit (`arch_prepare_bpf_trampoline`).
+ * - `xdp:IFNAME`: one frame sent from IFNAME's veth peer (lo: from itself) arrives: the
+ *   sender's tcx egress list (`__dev_queue_xmit`), IFNAME's XDP program, then its tcx
+ *   ingress list (`__netif_receive_skb_core`). A tcx list runs until a program returns
+ *   other than TCX_NEXT; the model's SCHED_CLS programs return TC_ACT_OK, so the first
+ *   program of a list is the one that runs.
  *
  * A trigger is not a syscall, so its return value is this contract's, and the real-kernel
  * oracle answers it the same way: the number of runs, or -ENOENT when PATH is no cgroup
@@ -16,6 +21,7 @@ import { TRACEPOINTS, KERNEL_FUNCS, hasOwn } from './btf';
 import { Errno } from './errno';
 import { effectiveEntries, entryProg } from './cgroup';
 import { devByName } from './netdev';
+import { tcxRunList } from './tcx';
 import type { BpfProg } from './objects';
 import { BPF_ATTACH_TYPE } from './uapi';
 import { isWalkError } from './vfs';
@@ -30,7 +36,7 @@ function run(k: KernelState, progs: readonly BpfProg[], where: string, ran: numb
     prog.runTimeNs += RUN_NS;
     ran.push(prog.id);
     const fn = where.startsWith('tracepoint') ? '__bpf_trace_run' : where.startsWith('cgroup') ? 'bpf_prog_run_array_cg'
-      : where.startsWith('xdp') ? 'bpf_prog_run_xdp' : '__bpf_prog_enter';
+      : where.startsWith('xdp') ? 'bpf_prog_run_xdp' : where.startsWith('tcx') ? 'tcx_run' : '__bpf_prog_enter';
     if (k.keepLog) k.emit('run', fn, `prog ${prog.id}${prog.name ? ` "${prog.name}"` : ''} ran on ${where} (run_cnt ${prog.runCnt})`, { obj: progKey(prog) });
   }
 }
@@ -64,8 +70,11 @@ export function trigger(k: KernelState, event: unknown): number[] {
   } else if (kind === 'xdp') {
     const dev = devByName(k, name);
     if (!dev) fail(Errno.ENODEV, 'trigger', `no network device "${name}"`);
+    const from = dev.peer ?? dev;
+    run(k, tcxRunList(from, false), `tcx:${from.name}:egress`, ran);
     const slot = dev.xdp.drv ?? dev.xdp.skb;
     if (slot) run(k, [slot.link ? slot.link.prog : slot.legacy.prog], event, ran);
+    run(k, tcxRunList(dev, true), `tcx:${dev.name}:ingress`, ran);
   } else {
     fail(Errno.EINVAL, 'trigger', `unknown event kind "${kind}": use tracepoint:NAME, function:NAME, cgroup:PATH:ATTACH_TYPE or xdp:IFNAME`);
   }

@@ -6,6 +6,7 @@
 import { cgroupLinkRelease } from './cgroup';
 import { Errno } from './errno';
 import { xdpLinkRelease } from './netdev';
+import { tcxLinkRelease } from './tcx';
 import type { BpfLink } from './objects';
 import { describe, fail, linkKey, type KernelState, type TrampolineState } from './state';
 
@@ -36,7 +37,7 @@ export function tracepointHasProg(k: KernelState, tp: string, progOid: number): 
 /** Link a program into its hook. Throws the kernel's error if the hook refuses. */
 export function attachLinkToHook(k: KernelState, l: BpfLink): void {
   const t = l.target;
-  if (t.kind === 'cgroup' || t.kind === 'xdp') throw new Error('cgroup and XDP links attach through their own paths');
+  if (t.kind === 'cgroup' || t.kind === 'xdp' || t.kind === 'tcx') throw new Error('cgroup, XDP and tcx links attach through their own paths');
   if (t.kind === 'tracepoint') {
     if (!k.since(610) && tracepointHasProg(k, t.name, l.prog.oid))
       fail(Errno.EEXIST, 'tracepoint_probe_register_may_exist',
@@ -66,6 +67,7 @@ export function detachLinkFromHook(k: KernelState, l: BpfLink, fn: string): void
   const t = l.target;
   if (t.kind === 'cgroup') return cgroupLinkRelease(k, l, fn);
   if (t.kind === 'xdp') return xdpLinkRelease(k, l, fn);
+  if (t.kind === 'tcx') return tcxLinkRelease(k, l, fn);
   l.attached = false;
   if (t.kind === 'tracepoint') {
     const s = k.tracepoints.get(t.name);

@@ -74,6 +74,7 @@ function linkInfo(k: KernelState, l: BpfLink): { info: Record<string, unknown>; 
   if (t.kind === 'cgroup')
     return { info, union: ['cgroup', { cgroup_id: t.cgroup ? t.cgroup.id : 0, attach_type: enumName(BPF_ATTACH_TYPE, t.attachType) }] };
   if (t.kind === 'xdp') return { info, union: ['xdp', { ifindex: t.dev ? t.dev.ifindex : 0 }] };
+  if (t.kind === 'tcx') return { info, union: ['tcx', { ifindex: t.dev ? t.dev.ifindex : 0, attach_type: enumName(BPF_ATTACH_TYPE, l.attachType) }] };
   const tr: Record<string, unknown> = { attach_type: enumName(BPF_ATTACH_TYPE, l.attachType), target_obj_id: VMLINUX_BTF_OBJ_ID, target_btf_id: t.btfId };
   if (k.since(617)) tr.cookie = l.cookie;
   return { info, union: ['tracing', tr] };

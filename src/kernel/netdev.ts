@@ -7,6 +7,8 @@ import { Errno } from './errno';
 import type { BpfLink, BpfProg, LegacyAttachment } from './objects';
 import { progPut } from './refs';
 import { describe, fail, linkKey, type KernelState } from './state';
+import type { MprogBundle } from './mprog';
+import { tcxUninstall } from './tcx';
 import { BPF_ATTACH_TYPE, FLAG_VALUES } from './uapi';
 
 export type XdpMode = 'skb' | 'drv' | 'hw';
@@ -26,6 +28,8 @@ export interface NetDev {
   /** The other end of a veth pair. */
   peer: NetDev | null;
   xdp: Record<XdpMode, XdpSlot | null>;
+  /** tcx (6.6): the ingress and egress program lists (`dev->tcx_ingress`, `tcx_egress`). */
+  tcx: { ingress: MprogBundle | null; egress: MprogBundle | null };
   dead: boolean;
 }
 
@@ -34,7 +38,8 @@ export function modeLabel(m: XdpMode): string {
 }
 
 export function newNetDev(k: KernelState, name: string, ndoBpf: boolean): NetDev {
-  const dev: NetDev = { oid: k.oid(), ifindex: k.nextIfindex++, name, ndoBpf, peer: null, xdp: { skb: null, drv: null, hw: null }, dead: false };
+  const dev: NetDev = { oid: k.oid(), ifindex: k.nextIfindex++, name, ndoBpf, peer: null, xdp: { skb: null, drv: null, hw: null },
+    tcx: { ingress: null, egress: null }, dead: false };
   k.netdevs.set(dev.ifindex, dev);
   return dev;
 }
@@ -141,6 +146,9 @@ export function unregisterNetDev(k: KernelState, dev: NetDev): void {
   dev.dead = true;
   k.netdevs.delete(dev.ifindex);
   if (k.keepLog) k.emit('note', 'unregister_netdevice', `device ${dev.name} (ifindex ${dev.ifindex}) is unregistered`);
+  // dev_tcx_uninstall, then dev_xdp_uninstall (unregister_netdevice_many_notify)
+  tcxUninstall(k, dev, true);
+  tcxUninstall(k, dev, false);
   for (const mode of XDP_MODES) {
     const s = dev.xdp[mode];
     if (!s) continue;

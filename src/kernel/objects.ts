@@ -63,11 +63,13 @@ export type LinkTarget =
   /** `bpf_cgroup_link`: `cgroup` is NULL once detached or auto-detached (defunct). */
   | { kind: 'cgroup'; cgroup: Cgroup | null; path: string; attachType: number }
   /** `bpf_xdp_link`: `dev` is NULL once detached or the device is gone. */
-  | { kind: 'xdp'; dev: NetDev | null; ifname: string; mode: XdpMode };
+  | { kind: 'xdp'; dev: NetDev | null; ifname: string; mode: XdpMode }
+  /** `tcx_link` (6.6): `dev` is NULL once detached or the device is gone. */
+  | { kind: 'tcx'; dev: NetDev | null; ifname: string; ingress: boolean };
 
 /**
- * An attachment owned by no file: a cgroup `BPF_PROG_ATTACH` entry or a program attached
- * to a device through netlink. It holds one program reference; the process that made it
+ * An attachment owned by no file: a cgroup or tcx `BPF_PROG_ATTACH` entry or a program
+ * attached to a device through netlink. It holds one program reference; the process that made it
  * may exit, and it stays ("abandoned").
  */
 export interface LegacyAttachment {
@@ -77,7 +79,8 @@ export interface LegacyAttachment {
   /** Who attached it, for the playground's "abandoned" marking (the kernel keeps no owner). */
   attacherPid: number;
   attacherComm: string;
-  target: { kind: 'cgroup'; cgroup: Cgroup; attachType: number } | { kind: 'xdp'; dev: NetDev; mode: XdpMode };
+  target: { kind: 'cgroup'; cgroup: Cgroup; attachType: number } | { kind: 'xdp'; dev: NetDev; mode: XdpMode }
+    | { kind: 'tcx'; dev: NetDev; ingress: boolean };
 }
 
 export interface BpfLink {

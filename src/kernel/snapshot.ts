@@ -5,6 +5,7 @@
  */
 import { cgroupMode, cgroupPath, cgroupRevision, effectiveEntries, entryProg, modeName } from './cgroup';
 import { XDP_MODES } from './netdev';
+import { tcxLists, tcxRunList } from './tcx';
 import type { BpfLink, OpenFile } from './objects';
 import { fileKey, linkKey, mapKey, progKey, type KernelState } from './state';
 import { BPF_ATTACH_TYPE, BPF_LINK_TYPE, BPF_MAP_TYPE, BPF_PROG_TYPE, enumName } from './uapi';
@@ -41,9 +42,10 @@ export interface LinkSnapshot {
 }
 export interface FsEntrySnapshot { path: string; kind: 'dir' | 'pin'; obj?: string }
 export interface AttachPointSnapshot {
-  /** "tracepoint:sys_enter", "function:do_unlinkat", "cgroup:/sys/fs/cgroup/a:BPF_CGROUP_INET_EGRESS", "xdp:eth0". */
+  /** "tracepoint:sys_enter", "function:do_unlinkat", "cgroup:/sys/fs/cgroup/a:BPF_CGROUP_INET_EGRESS", "xdp:eth0",
+   * "tcx:eth0:ingress". */
   key: string;
-  kind: 'tracepoint' | 'function' | 'cgroup' | 'xdp';
+  kind: 'tracepoint' | 'function' | 'cgroup' | 'xdp' | 'tcx';
   name: string;
   /** Attached links, in list order. */
   links: string[];
@@ -52,13 +54,14 @@ export interface AttachPointSnapshot {
   /** Program keys in the order they run when the event fires (a cgroup's effective
    * array: its own entries and what it inherits). */
   runs: string[];
-  /** cgroup: the attach type's mode ("none", "override", "multi") and revision; xdp: the mode. */
+  /** cgroup: the attach type's mode ("none", "override", "multi") and revision; xdp: the mode;
+   * tcx: the list's revision. */
   mode?: string;
   revision?: number;
 }
 export interface LegacySnapshot {
   key: string;
-  kind: 'cgroup' | 'xdp';
+  kind: 'cgroup' | 'xdp' | 'tcx';
   prog: string;
   /** The attach point key. */
   target: string;
@@ -93,6 +96,7 @@ export function linkTargetKey(l: BpfLink): string {
   if (t.kind === 'tracepoint') return `tracepoint:${t.name}`;
   if (t.kind === 'trampoline') return `function:${t.func}`;
   if (t.kind === 'cgroup') return `cgroup:${t.path}:${BPF_ATTACH_TYPE[t.attachType]}`;
+  if (t.kind === 'tcx') return `tcx:${t.ifname}:${t.ingress ? 'ingress' : 'egress'}`;
   return `xdp:${t.ifname}`;
 }
 
@@ -126,6 +130,22 @@ function xdpAttachPoints(k: KernelState): AttachPointSnapshot[] {
         links: slot.link ? [linkKey(slot.link)] : [],
         entries: [slot.link ? linkKey(slot.link) : `legacy#${slot.legacy.oid}`],
         runs: mode === 'hw' ? [] : [progKey(prog)],
+      });
+    }
+  }
+  return out;
+}
+
+function tcxAttachPoints(k: KernelState): AttachPointSnapshot[] {
+  const out: AttachPointSnapshot[] = [];
+  for (const dev of k.netdevs.values()) {
+    for (const { ingress, bundle } of tcxLists(dev)) {
+      const name = `${dev.name}:${ingress ? 'ingress' : 'egress'}`;
+      out.push({
+        key: `tcx:${name}`, kind: 'tcx', name, revision: bundle.revision,
+        links: bundle.entries.flatMap((e) => (e.link ? [linkKey(e.link)] : [])),
+        entries: bundle.entries.map((e) => (e.link ? linkKey(e.link) : `legacy#${e.legacy!.oid}`)),
+        runs: tcxRunList(dev, ingress).map(progKey),
       });
     }
   }
@@ -211,10 +231,12 @@ export function takeSnapshot(k: KernelState): KernelSnapshot {
       }),
       ...cgroupAttachPoints(k),
       ...xdpAttachPoints(k),
+      ...tcxAttachPoints(k),
     ],
     legacy: [...k.legacy.values()].map((a) => {
       const t = a.target;
-      const target = t.kind === 'cgroup' ? `cgroup:${cgroupPath(k, t.cgroup)}:${BPF_ATTACH_TYPE[t.attachType]}` : `xdp:${t.dev.name}`;
+      const target = t.kind === 'cgroup' ? `cgroup:${cgroupPath(k, t.cgroup)}:${BPF_ATTACH_TYPE[t.attachType]}`
+        : t.kind === 'tcx' ? `tcx:${t.dev.name}:${t.ingress ? 'ingress' : 'egress'}` : `xdp:${t.dev.name}`;
       return { key: `legacy#${a.oid}`, kind: t.kind, prog: progKey(a.prog), target, attacherPid: a.attacherPid, attacherComm: a.attacherComm, abandoned: !k.processes.has(a.attacherPid) };
     }),
   };
