@@ -16,7 +16,7 @@ import { installAutomation } from './automation';
 import { openShareLink } from './scenarioLoad';
 import { ShareNotice } from './ScenarioPanel';
 import { EmbedLayout, useEmbed } from './embed';
-import { embedOptions } from './embedProtocol';
+import { embedOptions, type EmbedOptions } from './embedProtocol';
 
 function preferredTheme(): Theme {
   const saved = typeof localStorage !== 'undefined' ? localStorage.getItem('bpf-link-playground.theme') : null;
@@ -46,10 +46,10 @@ function Layout() {
   );
 }
 
-function EmbedRoot() {
+function EmbedRoot({ options }: { options: EmbedOptions }) {
   const theme = usePlayground((s) => s.theme);
   useEffect(() => { document.documentElement.dataset.theme = theme; }, [theme]);
-  return <EmbedLayout />;
+  return <EmbedLayout options={options} />;
 }
 
 export function App({ store: given }: { store?: PlaygroundStore } = {}) {
@@ -62,7 +62,7 @@ export function App({ store: given }: { store?: PlaygroundStore } = {}) {
   return (
     <StoreProvider store={store}>
       <ErrorBoundary onReset={() => store.getState().loadStory(LINK_PINNING)}>
-        {embed.embed ? <EmbedRoot /> : <Layout />}
+        {embed.embed ? <EmbedRoot options={embed} /> : <Layout />}
       </ErrorBoundary>
     </StoreProvider>
   );

@@ -1,13 +1,21 @@
 /**
- * Embed mode (`?embed`): graph, caption and step controls only, driven by URL options and a
+ * Embed mode (`?embed`): a compact view of the panels the URL chooses (caption, graph and
+ * step controls by default), read-only unless `readonly=0`, driven by URL options and a
  * validated postMessage API (see embedProtocol.ts), telling the host page the step and the
- * height. Read-only: no panels, no console.
+ * view's natural height. The view sizes to its content; with the graph it also fills a
+ * taller frame (the graph grows), and the height it reports leaves that growth out.
  */
-import { useEffect } from 'react';
+import { useEffect, useRef, type RefObject } from 'react';
 import { GALLERY } from '../scenario/gallery/index';
 import type { PlaygroundStore } from '../store/index';
 import { GraphPane } from './graph/GraphPane';
-import { PREFIX, parseHostMessage, type EmbedOptions } from './embedProtocol';
+import { heightReporter, naturalHeight, PREFIX, parseHostMessage, type EmbedOptions, type Panel } from './embedProtocol';
+import { ConsolePanel } from './ConsolePanel';
+import { EmbedScenario } from './EmbedScenario';
+import { Inspector } from './Inspector';
+import { LogPanel } from './LogPanel';
+import { useStoreApi } from './store';
+import './embed.css';
 import { loadScenario } from './scenarioLoad';
 import { scenarioUi } from './scenarioState';
 import { CaptionBar, StepControls } from './Toolbar';
@@ -50,21 +58,49 @@ export function useEmbed(store: PlaygroundStore, options: EmbedOptions): void {
     };
     tell();
     const unsub = store.subscribe((s, prev) => { if (s.cursor !== prev.cursor || s.steps !== prev.steps) tell(); });
-    const ro = new ResizeObserver(() => post({ type: 'height', height: document.documentElement.scrollHeight }));
-    ro.observe(document.body);
-    return () => { window.removeEventListener('message', onMessage); unsub(); ro.disconnect(); };
+    return () => { window.removeEventListener('message', onMessage); unsub(); };
   }, [store, options]);
 }
 
-export function EmbedLayout() {
+/** Tell the host the view's natural height whenever it changes: watching the view and the
+ * graph is enough, as any other part that grows or shrinks changes one of the two. */
+function useHeight(view: RefObject<HTMLDivElement | null>, graph: RefObject<HTMLElement | null>): void {
+  useEffect(() => {
+    const el = view.current;
+    if (!el || window.parent === window) return;
+    const report = heightReporter((height) => post({ type: 'height', height }));
+    const ro = new ResizeObserver(() => {
+      const g = graph.current;
+      const base = g ? parseFloat(getComputedStyle(g).minHeight) || 0 : 0;
+      report(naturalHeight(el.getBoundingClientRect().height, g ? { height: g.getBoundingClientRect().height, base } : undefined));
+    });
+    ro.observe(el);
+    if (graph.current) ro.observe(graph.current);
+    return () => ro.disconnect();
+  }, [view, graph]);
+}
+
+export function EmbedLayout({ options }: { options: EmbedOptions }) {
+  const store = useStoreApi();
+  const view = useRef<HTMLDivElement>(null);
+  const graph = useRef<HTMLElement>(null);
+  useHeight(view, graph);
+  const has = (p: Panel) => options.panels.includes(p);
+  const cls = `embed-app embed-compact ${options.readonly ? 'embed-readonly' : 'embed-edit'}${has('graph') ? ' embed-fill' : ''}`;
   return (
-    <div className="embed-app">
+    <div ref={view} className={cls} data-testid="embed" data-panels={options.panels.join(',')} data-readonly={String(options.readonly)}>
       <ShareNotice />
-      <CaptionBar />
-      <main className="center">
-        <GraphPane />
-      </main>
-      <div className="embed-steps"><StepControls /></div>
+      {has('caption') && <CaptionBar />}
+      {(has('graph') || has('inspector')) && (
+        <div className={has('graph') ? 'embed-main with-graph' : 'embed-main'}>
+          {has('graph') && <main ref={graph} className="center"><GraphPane /></main>}
+          {has('inspector') && <Inspector />}
+        </div>
+      )}
+      {has('steps') && <div className="embed-steps"><StepControls /></div>}
+      {has('log') && <div className="embed-log"><LogPanel /></div>}
+      {has('scenario') && <EmbedScenario readonly={options.readonly} onRun={(text) => load(store, { text })} />}
+      {has('console') && <section className="embed-console" aria-label="Console"><ConsolePanel /></section>}
     </div>
   );
 }
