@@ -18,6 +18,8 @@
  *   runs the peer's tcx egress list, IFNAME's XDP program and IFNAME's tcx ingress list
  *   (before the packet socket's poll returns: the receive path runs in the sender's
  *   softirq); the XDP and SCHED_CLS programs of the run are counted. Exact.
+ *   `tcx:IFNAME:ingress` is the same frame; `tcx:IFNAME:egress` the frame IFNAME sends to
+ *   its peer.
  * - `tracepoint:NAME`: tracepoints fire for every process on the machine, so the runs of
  *   one event are measured, not read. Each repetition has two windows of equal length,
  *   each between two reads of every candidate's run_cnt (one bpf() syscall per read): in
@@ -76,7 +78,7 @@ const CG_OPS: Record<string, string> = {
   BPF_CGROUP_GETSOCKOPT: 'getsockopt',
   BPF_CGROUP_SETSOCKOPT: 'setsockopt',
 };
-const ENOENT = -2, ENODEV = -19;
+const ENOENT = -2, ENODEV = -19, EINVAL = -22;
 /** BPF_PROG_QUERY reads no BTF. */
 const NO_BTF = null as unknown as Btf;
 
@@ -158,8 +160,14 @@ export async function trigger(helper: Helper, t: Tracker, event: string, veths: 
     if (c.status !== 0 && c.join) return { ret: ENOENT, ran: [] };
     return ran(expand(ids, c.deltas));
   }
-  if (kind === 'xdp' && rest.length === 1) {
-    const dev = rest[0]!;
+  if (kind === 'tcx' && rest.length < 2) return { ret: EINVAL, ran: [] };
+  if ((kind === 'xdp' && rest.length === 1) || kind === 'tcx') {
+    // tcx:IF:ingress is a frame arriving at IF, tcx:IF:egress one IF sends (to its peer)
+    const ifname = kind === 'xdp' ? rest[0]! : rest.slice(0, -1).join(':');
+    const dir = rest[rest.length - 1];
+    if (kind === 'tcx' && !veths.has(ifname)) return { ret: ENODEV, ran: [] };
+    if (kind === 'tcx' && dir !== 'ingress' && dir !== 'egress') return { ret: EINVAL, ran: [] };
+    const dev = kind === 'tcx' && dir === 'egress' ? veths.get(ifname)! : ifname;
     const peer = veths.get(dev);
     // the frame runs the peer's tcx egress list, dev's XDP program and its tcx ingress list:
     // only this frame crosses the run's devices, so every XDP and SCHED_CLS count is exact

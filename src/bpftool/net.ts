@@ -52,7 +52,9 @@ function xdpSection(t: Tool, filter: number): { ifindex: number; name: string }[
 /** `__show_dev_tc_bpf`: tcx and netkit programs of a device. */
 function tcSection(t: Tool, dev: { ifindex: number; name: string }): void {
   for (const loc of ['BPF_TCX_INGRESS', 'BPF_TCX_EGRESS', 'BPF_NETKIT_PRIMARY', 'BPF_NETKIT_PEER']) {
-    const attr: Info = { target_ifindex: dev.ifindex, attach_type: loc, prog_cnt: 64 };
+    // __show_dev_tc_bpf: bpf_prog_query_opts with prog_ids, prog_attach_flags, link_ids and
+    // link_attach_flags buffers of 64
+    const attr: Info = { target_ifindex: dev.ifindex, attach_type: loc, prog_cnt: 64, prog_attach_flags: [], link_ids: [], link_attach_flags: [] };
     if (t.bpf('BPF_PROG_QUERY', attr) < 0) continue;
     const ids = Array.isArray(attr.prog_ids) ? attr.prog_ids as number[] : [];
     const links = Array.isArray(attr.link_ids) ? attr.link_ids as number[] : [];

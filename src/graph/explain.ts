@@ -57,9 +57,9 @@ function rootAction(g: Graph, snap: KernelSnapshot, first: GraphEdge): string {
   if (root.kind === 'process') return `close fd ${first.sourceHandle?.slice(2)} in ${nodeWords(g, snap, root.id)}, or let ${root.title} exit`;
   if (root.kind === 'pin') return `unlink ${root.subtitle}`;
   if (root.kind === 'legacy') {
-    return root.subkind === 'xdp'
-      ? `detach the XDP attachment (netlink, prog_fd -1: ip link set dev … xdp off)`
-      : `detach the cgroup attachment (BPF_PROG_DETACH, or bpftool cgroup detach)`;
+    if (root.subkind === 'xdp') return `detach the XDP attachment (netlink, prog_fd -1: ip link set dev … xdp off)`;
+    if (root.subkind === 'tcx') return `detach the tcx attachment (BPF_PROG_DETACH with target_ifindex, or bpftool net detach tcx_ingress dev …), or remove the device`;
+    return `detach the cgroup attachment (BPF_PROG_DETACH, or bpftool cgroup detach)`;
   }
   return `remove ${nodeWords(g, snap, root.id)}`;
 }

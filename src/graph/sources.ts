@@ -158,6 +158,10 @@ function attachTitle(kind: string, name: string): { title: string; subtitle: str
     const i = name.lastIndexOf(':');
     return { title: name.slice(i + 1).replace(/^BPF_CGROUP_/, '').toLowerCase(), subtitle: `cgroup ${name.slice(0, i)}` };
   }
+  if (kind === 'tcx') {
+    const i = name.lastIndexOf(':');
+    return { title: `${name.slice(0, i)} ${name.slice(i + 1)}`, subtitle: 'tcx' };
+  }
   return { title: name, subtitle: kind };
 }
 
@@ -176,15 +180,15 @@ const attachPoints: GraphSource = {
   },
 };
 
-/** Legacy attachments (BPF_PROG_ATTACH to a cgroup, netlink XDP): owned by no fd, they hold
+/** Legacy attachments (BPF_PROG_ATTACH to a cgroup or a tcx list, netlink XDP): owned by no fd, they hold
  * their program until detached, whether or not their attacher still lives. */
 const legacy: GraphSource = {
   name: 'legacy',
   build(b) {
     for (const l of b.snap.legacy ?? []) {
-      const how = l.kind === 'cgroup' ? 'BPF_PROG_ATTACH' : 'netlink XDP';
+      const how = l.kind === 'xdp' ? 'netlink XDP' : 'BPF_PROG_ATTACH';
       b.node({
-        id: l.key, kind: 'legacy', subkind: l.kind, title: `${l.kind === 'cgroup' ? 'cgroup' : 'XDP'} attachment`,
+        id: l.key, kind: 'legacy', subkind: l.kind, title: `${l.kind === 'cgroup' ? 'cgroup' : l.kind === 'tcx' ? 'tcx' : 'XDP'} attachment`,
         subtitle: `${how} by ${l.attacherComm} (pid ${l.attacherPid})`,
         counters: l.abandoned ? 'abandoned' : 'owned by no fd',
         label: `legacy ${l.kind} attachment ${l.key.replace('legacy#', '#')}`, state: l.abandoned ? 'abandoned' : 'alive', root: true, source: l,

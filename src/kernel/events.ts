@@ -11,6 +11,8 @@
  *   ingress list (`__netif_receive_skb_core`). A tcx list runs until a program returns
  *   other than TCX_NEXT; the model's SCHED_CLS programs return TC_ACT_OK, so the first
  *   program of a list is the one that runs.
+ * - `tcx:IFNAME:ingress`: the same frame; `tcx:IFNAME:egress`: a frame IFNAME sends to its
+ *   peer (IFNAME's tcx egress, the peer's XDP and tcx ingress).
  *
  * A trigger is not a syscall, so its return value is this contract's, and the real-kernel
  * oracle answers it the same way: the number of runs, or -ENOENT when PATH is no cgroup
@@ -20,7 +22,7 @@
 import { TRACEPOINTS, KERNEL_FUNCS, hasOwn } from './btf';
 import { Errno } from './errno';
 import { effectiveEntries, entryProg } from './cgroup';
-import { devByName } from './netdev';
+import { devByName, type NetDev } from './netdev';
 import { tcxRunList } from './tcx';
 import type { BpfProg } from './objects';
 import { BPF_ATTACH_TYPE } from './uapi';
@@ -39,6 +41,16 @@ function run(k: KernelState, progs: readonly BpfProg[], where: string, ran: numb
       : where.startsWith('xdp') ? 'bpf_prog_run_xdp' : where.startsWith('tcx') ? 'tcx_run' : '__bpf_prog_enter';
     if (k.keepLog) k.emit('run', fn, `prog ${prog.id}${prog.name ? ` "${prog.name}"` : ''} ran on ${where} (run_cnt ${prog.runCnt})`, { obj: progKey(prog) });
   }
+}
+
+/** One frame from `dev`'s peer (lo: from itself) arrives at `dev`: the sender's tcx egress
+ * list (`__dev_queue_xmit`), `dev`'s XDP program, then its tcx ingress list. */
+function frameArrives(k: KernelState, dev: NetDev, ran: number[]): void {
+  const from = dev.peer ?? dev;
+  run(k, tcxRunList(from, false), `tcx:${from.name}:egress`, ran);
+  const slot = dev.xdp.drv ?? dev.xdp.skb;
+  if (slot) run(k, [slot.link ? slot.link.prog : slot.legacy.prog], `xdp:${dev.name}`, ran);
+  run(k, tcxRunList(dev, true), `tcx:${dev.name}:ingress`, ran);
 }
 
 export function trigger(k: KernelState, event: unknown): number[] {
@@ -70,13 +82,18 @@ export function trigger(k: KernelState, event: unknown): number[] {
   } else if (kind === 'xdp') {
     const dev = devByName(k, name);
     if (!dev) fail(Errno.ENODEV, 'trigger', `no network device "${name}"`);
-    const from = dev.peer ?? dev;
-    run(k, tcxRunList(from, false), `tcx:${from.name}:egress`, ran);
-    const slot = dev.xdp.drv ?? dev.xdp.skb;
-    if (slot) run(k, [slot.link ? slot.link.prog : slot.legacy.prog], event, ran);
-    run(k, tcxRunList(dev, true), `tcx:${dev.name}:ingress`, ran);
+    frameArrives(k, dev, ran);
+  } else if (kind === 'tcx') {
+    // tcx:IFNAME:ingress is a frame arriving at IFNAME; tcx:IFNAME:egress one it sends
+    const sep = name.lastIndexOf(':');
+    if (sep < 0) fail(Errno.EINVAL, 'trigger', 'use tcx:IFNAME:ingress or tcx:IFNAME:egress');
+    const dir = name.slice(sep + 1);
+    const dev = devByName(k, name.slice(0, sep));
+    if (!dev) fail(Errno.ENODEV, 'trigger', `no network device "${name.slice(0, sep)}"`);
+    if (dir !== 'ingress' && dir !== 'egress') fail(Errno.EINVAL, 'trigger', 'use tcx:IFNAME:ingress or tcx:IFNAME:egress');
+    frameArrives(k, dir === 'ingress' ? dev : dev.peer ?? dev, ran);
   } else {
-    fail(Errno.EINVAL, 'trigger', `unknown event kind "${kind}": use tracepoint:NAME, function:NAME, cgroup:PATH:ATTACH_TYPE or xdp:IFNAME`);
+    fail(Errno.EINVAL, 'trigger', `unknown event kind "${kind}": use tracepoint:NAME, function:NAME, cgroup:PATH:ATTACH_TYPE, xdp:IFNAME or tcx:IFNAME:ingress|egress`);
   }
   if (ran.length === 0) k.emit('note', 'trigger', `nothing is attached to ${event}: no program ran`);
   return ran;

@@ -16,7 +16,7 @@ export interface Section {
   loadTarget?: TargetKind;
   /** How it attaches: raw_tp names its tracepoint at attach time; tracing programs
    * attach to their load-time target; others are not attachable by this panel yet. */
-  attach: 'raw_tp' | 'tracing' | 'cgroup' | 'xdp' | null;
+  attach: 'raw_tp' | 'tracing' | 'cgroup' | 'xdp' | 'tcx' | null;
   help: string;
 }
 
@@ -28,6 +28,8 @@ export const SECTIONS: readonly Section[] = [
   { name: 'fmod_ret', progType: 'BPF_PROG_TYPE_TRACING', expectedAttachType: 'BPF_MODIFY_RETURN', loadTarget: 'function', attach: 'tracing', help: 'may change an error-injectable function’s return' },
   { name: 'lsm', progType: 'BPF_PROG_TYPE_LSM', expectedAttachType: 'BPF_LSM_MAC', loadTarget: 'lsm', attach: 'tracing', help: 'an LSM hook (bpf_lsm_*)' },
   { name: 'xdp', progType: 'BPF_PROG_TYPE_XDP', attach: 'xdp', help: 'XDP: runs on a network device’s receive path (link, or legacy netlink)' },
+  { name: 'tcx/ingress', progType: 'BPF_PROG_TYPE_SCHED_CLS', expectedAttachType: 'BPF_TCX_INGRESS', attach: 'tcx', help: 'tcx (6.6+): runs on a device’s ingress; a link, or BPF_PROG_ATTACH (owned by no fd), in one ordered list' },
+  { name: 'tcx/egress', progType: 'BPF_PROG_TYPE_SCHED_CLS', expectedAttachType: 'BPF_TCX_EGRESS', attach: 'tcx', help: 'tcx (6.6+): runs on a device’s egress; a link, or BPF_PROG_ATTACH (owned by no fd), in one ordered list' },
   { name: 'cgroup_skb/egress', progType: 'BPF_PROG_TYPE_CGROUP_SKB', expectedAttachType: 'BPF_CGROUP_INET_EGRESS', attach: 'cgroup', help: 'cgroup egress: attaches to a cgroup (link, or legacy BPF_PROG_ATTACH)' },
   { name: 'cgroup_skb/ingress', progType: 'BPF_PROG_TYPE_CGROUP_SKB', expectedAttachType: 'BPF_CGROUP_INET_INGRESS', attach: 'cgroup', help: 'cgroup ingress: attaches to a cgroup (link, or legacy BPF_PROG_ATTACH)' },
   { name: 'socket', progType: 'BPF_PROG_TYPE_SOCKET_FILTER', attach: null, help: 'socket filter: attaches with setsockopt (not modelled)' },

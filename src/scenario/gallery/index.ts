@@ -8,6 +8,7 @@ import linkPinning from './link_pinning.scn?raw';
 import linkPinningLibbpf from './link_pinning_libbpf.scn?raw';
 import linkUpdate from './link_update.scn?raw';
 import pinExitBpftool from './pin_exit_bpftool.scn?raw';
+import tcxList from './tcx_list.scn?raw';
 import xdpOneLink from './xdp_one_link.scn?raw';
 
 export interface GalleryExample { id: string; text: string }
@@ -22,5 +23,6 @@ export const GALLERY: readonly GalleryExample[] = [
   { id: 'link_detach_cgroup', text: linkDetachCgroup },
   { id: 'link_update', text: linkUpdate },
   { id: 'xdp_one_link', text: xdpOneLink },
+  { id: 'tcx_list', text: tcxList },
   { id: 'before_5_7', text: beforeFiveSeven },
 ];

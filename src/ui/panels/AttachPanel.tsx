@@ -1,6 +1,6 @@
 /**
  * Attach: pick a program fd and a target; attach it as a link, or the legacy way where the
- * kernel has one (cgroups: BPF_PROG_ATTACH; XDP: netlink). Lists links and legacy attachments.
+ * kernel has one (cgroups and tcx: BPF_PROG_ATTACH; XDP: netlink). Lists links and legacy attachments.
  */
 import { useState } from 'react';
 import { sectionOf, TRACEPOINT_NAMES } from '../../store/index';
@@ -8,7 +8,7 @@ import { ActionButton } from '../ActionButton';
 import { bpfFds } from '../format';
 import { useChosenPid, useSnapshot } from '../hooks';
 import { usePlayground, useStoreApi } from '../store';
-import { CgroupAttach, XdpAttach } from './AttachTargets';
+import { CgroupAttach, TcxAttach, XdpAttach } from './AttachTargets';
 import { Choice, ProcessSelect } from './ProcessSelect';
 
 export function AttachPanel() {
@@ -52,6 +52,7 @@ export function AttachPanel() {
         )}
         {how === 'cgroup' && prog && <CgroupAttach snap={snap} pid={pid} prog={fd} attachType={String(prog.expectedAttachType)} />}
         {how === 'xdp' && <XdpAttach snap={snap} pid={pid} prog={fd} />}
+        {how === 'tcx' && prog && <TcxAttach snap={snap} pid={pid} prog={fd} attachType={String(prog.expectedAttachType)} />}
         {how === null && prog && <p className="hint">This program type is not attachable from this panel.</p>}
       </fieldset>
       <h3>Links</h3>

@@ -1,4 +1,4 @@
-/** Attach forms for cgroup and XDP programs: as a link, or the legacy way (owned by no fd). */
+/** Attach forms for cgroup, XDP and tcx programs: as a link, or the legacy way (owned by no fd). */
 import { useState } from 'react';
 import type { KernelSnapshot } from '../../kernel/index';
 import { ActionButton } from '../ActionButton';
@@ -40,6 +40,32 @@ export function XdpAttach({ snap, pid, prog }: Omit<Props, 'attachType'>) {
         <ActionButton id="attach.xdp_link" args={args} className="primary">Attach as a link</ActionButton>
         <ActionButton id="attach.xdp_netlink" args={args}>Attach the legacy way</ActionButton>
         <ActionButton id="attach.xdp_netlink_off" args={args}>xdp off</ActionButton>
+      </div>
+    </>
+  );
+}
+
+/** tcx (6.6+): links and BPF_PROG_ATTACH entries share one ordered list per device and direction. */
+export function TcxAttach({ snap, pid, prog, attachType }: Props) {
+  const [picked, setPicked] = useState<number | null>(null);
+  const [dir, setDir] = useState<string | null>(null);
+  const devs = snap.netdevs ?? [];
+  const ifindex = devs.some((d) => d.ifindex === picked) ? picked : devs.find((d) => d.name === 'eth0')?.ifindex ?? devs[0]?.ifindex ?? null;
+  const direction = dir ?? (attachType === 'BPF_TCX_EGRESS' ? 'BPF_TCX_EGRESS' : 'BPF_TCX_INGRESS');
+  const args = { pid: pid ?? undefined, prog: prog ?? undefined, ifindex: ifindex ?? undefined, attach_type: direction };
+  const name = devs.find((d) => d.ifindex === ifindex)?.name;
+  const list = snap.attachPoints.find((a) => a.key === `tcx:${name}:${direction === 'BPF_TCX_EGRESS' ? 'egress' : 'ingress'}`);
+  return (
+    <>
+      <Choice label="Device" value={ifindex === null ? '' : String(ifindex)} onChange={(v) => setPicked(Number(v))}
+        options={devs.map((d) => ({ value: String(d.ifindex), text: `${d.name} (ifindex ${d.ifindex})` }))} />
+      <Choice label="Direction" value={direction} onChange={setDir}
+        options={[{ value: 'BPF_TCX_INGRESS', text: 'ingress' }, { value: 'BPF_TCX_EGRESS', text: 'egress' }]} />
+      <p className="hint">{list ? `${list.entries.length} on this list (revision ${list.revision ?? 1}); a new entry goes last.` : 'Nothing on this list yet.'}</p>
+      <div className="btnrow">
+        <ActionButton id="attach.tcx_link" args={args} className="primary">Attach as a link</ActionButton>
+        <ActionButton id="attach.tcx_prog_attach" args={args}>Attach the legacy way</ActionButton>
+        <ActionButton id="attach.tcx_prog_detach" args={args}>BPF_PROG_DETACH</ActionButton>
       </div>
     </>
   );
