@@ -163,16 +163,20 @@ function doAttach(a: Args): number {
   let err = 0;
   const ifindex = parseDev(a);
   let overwrite = false;
+  let prepend = false;
   if (ifindex < 1) err = -22;
   else if (a.argc) {
     if (isPrefix(a.cur, 'overwrite') && type.startsWith('xdp')) overwrite = true;
     else if (isPrefix(a.cur, 'overwrite')) { t.perr("'overwrite' is only supported for xdp types"); err = -22; }
-    else if (isPrefix(a.cur, 'prepend')) { t.perr(type.startsWith('tcx') ? 'tcx is not modelled by the playground' : "'prepend' is only supported for tcx_ingress/tcx_egress"); err = -22; }
+    else if (isPrefix(a.cur, 'prepend') && type.startsWith('tcx')) prepend = true;
+    else if (isPrefix(a.cur, 'prepend')) { t.perr("'prepend' is only supported for tcx_ingress/tcx_egress"); err = -22; }
     else { t.perr(`expected 'overwrite' or 'prepend', got: '${a.cur}'?`); err = -22; }
   }
   if (!err) {
+    // do_attach_tcx: bpf_prog_attach, or with prepend bpf_prog_attach_opts with BPF_F_BEFORE
     err = type.startsWith('xdp') ? xdpAttach(t, type, ifindex, prog, overwrite)
-      : t.bpf('BPF_PROG_ATTACH', { target_ifindex: ifindex, attach_bpf_fd: prog, attach_type: type === 'tcx_ingress' ? 'BPF_TCX_INGRESS' : 'BPF_TCX_EGRESS' });
+      : t.bpf('BPF_PROG_ATTACH', { target_ifindex: ifindex, attach_bpf_fd: prog, attach_type: type === 'tcx_ingress' ? 'BPF_TCX_INGRESS' : 'BPF_TCX_EGRESS',
+        ...(prepend ? { attach_flags: ['BPF_F_BEFORE'] } : {}) });
     if (err) t.perr(`interface ${type} attach failed: ${t.strerror(err)}`);
     else t.json?.null();
   }
