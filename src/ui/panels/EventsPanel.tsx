@@ -1,4 +1,4 @@
-/** Events: fire tracepoint: and function: events; the programs that ran flash in the graph. */
+/** Events: fire tracepoint:, function:, cgroup:, xdp: and tcx: events; the programs that ran flash in the graph. */
 import { useState } from 'react';
 import type { KernelSnapshot } from '../../kernel/index';
 import { firedEvent, FUNCTION_NAMES, TRACEPOINT_NAMES } from '../../store/index';
@@ -7,7 +7,7 @@ import { useSnapshot } from '../hooks';
 import { usePlayground } from '../store';
 import { Choice } from './ProcessSelect';
 
-const KINDS = ['tracepoint', 'function', 'cgroup', 'xdp'] as const;
+const KINDS = ['tracepoint', 'function', 'cgroup', 'xdp', 'tcx'] as const;
 type Kind = (typeof KINDS)[number];
 const CGROUP_TYPES = ['BPF_CGROUP_INET_EGRESS', 'BPF_CGROUP_INET_INGRESS'];
 
@@ -17,6 +17,7 @@ function eventNames(snap: KernelSnapshot, kind: Kind): readonly string[] {
     case 'function': return FUNCTION_NAMES;
     case 'cgroup': return snap.cgroupfs.filter((e) => e.kind === 'dir').flatMap((e) => CGROUP_TYPES.map((t) => `${e.path}:${t}`));
     case 'xdp': return (snap.netdevs ?? []).map((d) => d.name);
+    case 'tcx': return (snap.netdevs ?? []).flatMap((d) => [`${d.name}:ingress`, `${d.name}:egress`]);
   }
 }
 
@@ -47,7 +48,7 @@ export function EventsPanel() {
         <Choice label="Event kind" value={kind} options={KINDS} onChange={(v) => setKind(v as Kind)} />
         <Choice label="Event name" value={chosen} options={names} onChange={setName} />
         <ActionButton id="event.fire" className="primary" args={{ event: `${kind}:${chosen}` }} />
-        <p className="hint">A cgroup event runs the cgroup’s effective programs (its own and inherited); xdp: a packet arriving on the device.</p>
+        <p className="hint">A cgroup event runs the cgroup’s effective programs (its own and inherited); xdp: a frame arriving on the device (the peer’s tcx egress, the device’s XDP, its tcx ingress); tcx: that frame (ingress) or one the device sends (egress).</p>
       </fieldset>
       {fired && (
         <p className="status" data-testid="ran" aria-live="polite">
