@@ -2,9 +2,12 @@
 import { BOOT_CAPTION, commandsOf } from '../store/history';
 import type { PlaygroundStore } from '../store/index';
 import { decodeShare, parse, runScenario } from '../scenario/index';
+import { adopt } from '../scenario/live';
+import { unrecorded } from './scenarioRecord';
 import { scenarioUi } from './scenarioState';
 
-/** Parse and run `text`; on success the page's history becomes its steps, at `cursor`. */
+/** Parse and run `text`; on success the page's history becomes its steps, at `cursor`.
+ * When every line ran, the text records that history: recording goes on from its last step. */
 export async function loadScenario(store: PlaygroundStore, text: string, cursor = 0): Promise<boolean> {
   const ui = scenarioUi.getState();
   const p = parse(text);
@@ -14,8 +17,9 @@ export async function loadScenario(store: PlaygroundStore, text: string, cursor 
   }
   const run = await runScenario(p.scenario);
   const story = { id: 'scenario', title: run.title ?? 'Scenario', intro: BOOT_CAPTION, commands: commandsOf(run.steps) };
-  store.getState().loadStory(story, { version: run.version, cursor: Math.min(cursor, run.steps.length - 1) });
-  ui.set({ text, error: run.error ?? null, expectations: run.expectations, stepLines: run.stepLines });
+  unrecorded(() => store.getState().loadStory(story, { version: run.version, cursor: Math.min(cursor, run.steps.length - 1) }));
+  const rec = run.error ? null : adopt(text, store.getState().steps, run.version);
+  ui.set({ text, error: run.error ?? null, expectations: run.expectations, stepLines: run.stepLines, rec, recordNote: null, ...(rec ? { recording: true } : {}) });
   return true;
 }
 
