@@ -43,12 +43,20 @@ function lowestFreeFd(snap: KernelSnapshot, pid: unknown): number | undefined {
  * cgroup with nothing of its own attached may inherit programs). */
 function expectedRun(snap: KernelSnapshot, event: unknown): number[] | null {
   const points = snap.attachPoints.filter((a) => a.key === event);
-  // XDP: the native slot runs if it is used, else the generic one; offloaded programs run on the NIC
-  const ap = typeof event === 'string' && event.startsWith('xdp:')
-    ? points.find((a) => a.mode === 'drv') ?? points.find((a) => a.mode === 'skb')
-    : points[0];
-  if (!ap) return typeof event === 'string' && event.startsWith('cgroup:') ? null : [];
   const ids = new Map(snap.progs.map((p) => [p.key, p.id]));
+  const runsOf = (key: string): number[] => (snap.attachPoints.find((a) => a.key === key)?.runs ?? []).map((pk) => ids.get(pk) ?? -1);
+  if (typeof event === 'string' && event.startsWith('xdp:')) {
+    // a frame from the veth peer (lo: from itself): the peer's tcx egress list, then the
+    // native XDP slot if it is used, else the generic one (offloaded programs run on the
+    // NIC), then the device's tcx ingress list
+    const name = event.slice(4);
+    const dev = snap.netdevs.find((d) => d.name === name);
+    if (!dev) return [];
+    const xdp = points.find((a) => a.mode === 'drv') ?? points.find((a) => a.mode === 'skb');
+    return [...runsOf(`tcx:${dev.peer ?? dev.name}:egress`), ...(xdp?.runs ?? []).map((pk) => ids.get(pk) ?? -1), ...runsOf(`tcx:${name}:ingress`)];
+  }
+  const ap = points[0];
+  if (!ap) return typeof event === 'string' && event.startsWith('cgroup:') ? null : [];
   return ap.runs.map((pk) => ids.get(pk) ?? -1);
 }
 

@@ -6,8 +6,8 @@
  * tables of live processes (each slot holds one `f_count` of an open file; each open BPF
  * file holds one reference of its object), the pins reachable from `/` (each holds one
  * reference, and one `usercnt` of a map), links (each holds its program) and programs
- * (each holds one `refcnt` of every map it uses), the attachments no file owns (cgroup
- * `BPF_PROG_ATTACH` entries and netlink XDP programs, each holding one program reference).
+ * (each holds one `refcnt` of every map it uses), the attachments no file owns (cgroup and
+ * tcx `BPF_PROG_ATTACH` entries and netlink XDP programs, each holding one program reference).
  * The counters are then compared with
  * what was found, and the model's tables (`files`, `progs`, `maps`, `links`, the idrs, the
  * attach points) with the set of reachable objects: anything alive that nothing holds is a
@@ -21,7 +21,10 @@ import type { Kernel } from '../kernel';
 import type { BpfLink, BpfMap, BpfProg, BpfObject, LegacyAttachment, OpenFile } from '../objects';
 import type { KernelState } from '../state';
 import type { Idr } from '../idr';
+import { BPF_MPROG_MAX } from '../mprog';
 import { XDP_MODES } from '../netdev';
+import { tcxLists } from '../tcx';
+import { BPF_ATTACH_TYPE } from '../uapi';
 import type { Inode } from '../vfs';
 
 /** Who holds what, found by walking the holders. */
@@ -138,11 +141,14 @@ function findHolders(k: KernelState, errs: string[]): Holders {
   };
   for (const cg of k.cgroups.values())
     for (const [atype, list] of cg.progs) for (const e of list) if (e.legacy) holdLegacy(e.legacy, `cgroup#${cg.oid}:${atype}`);
-  for (const dev of k.netdevs.values())
+  for (const dev of k.netdevs.values()) {
     for (const mode of XDP_MODES) {
       const slot = dev.xdp[mode];
       if (slot?.legacy) holdLegacy(slot.legacy, `${dev.name}/${mode}`);
     }
+    for (const { ingress, bundle } of tcxLists(dev))
+      for (const e of bundle.entries) if (e.legacy) holdLegacy(e.legacy, `tcx:${dev.name}:${ingress ? 'ingress' : 'egress'}`);
+  }
   // links hold their programs
   for (const l of h.links) {
     bump(h.progLinks, l.prog);
@@ -277,6 +283,28 @@ function checkAttachPoints(k: KernelState, errs: string[], h: Holders): void {
       }
     }
     if (dev.xdp.skb && dev.xdp.drv) errs.push(`device ${dev.name}: generic and native XDP programs at the same time`);
+    for (const { ingress, bundle } of tcxLists(dev)) {
+      const at = `tcx:${dev.name}:${ingress ? 'ingress' : 'egress'}`;
+      const atype = BPF_ATTACH_TYPE.indexOf(ingress ? 'BPF_TCX_INGRESS' : 'BPF_TCX_EGRESS');
+      if (bundle.entries.length === 0) errs.push(`${at} has an empty list left behind (tcx_entry_free)`);
+      if (bundle.entries.length > BPF_MPROG_MAX) errs.push(`${at} holds ${bundle.entries.length} programs, more than bpf_mprog_max() ${BPF_MPROG_MAX}`);
+      if (!Number.isInteger(bundle.revision) || bundle.revision < 1) errs.push(`${at}: revision ${bundle.revision}`);
+      const progs = new Set<BpfProg>();
+      for (const e of bundle.entries) {
+        if (progs.has(e.prog)) errs.push(`${at}: ${name(e.prog)} is on the list twice`);
+        progs.add(e.prog);
+        if (!!e.link === !!e.legacy) errs.push(`${at}: an entry with ${e.link ? 'both a link and a program' : 'neither link nor program'}`);
+        if (e.link) {
+          const t = e.link.target;
+          note(e.link, at, t.kind === 'tcx' && t.dev === dev && t.ingress === ingress && e.link.attachType === atype && t.ifname === dev.name);
+          if (e.prog !== e.link.prog) errs.push(`${at}: the entry of ${name(e.link)} runs ${name(e.prog)}, the link holds ${name(e.link.prog)}`);
+        } else if (e.legacy) {
+          const t = e.legacy.target;
+          if (t.kind !== 'tcx' || t.dev !== dev || t.ingress !== ingress) errs.push(`legacy#${e.legacy.oid} is in ${at} but its target is elsewhere`);
+          if (e.prog !== e.legacy.prog) errs.push(`${at}: legacy#${e.legacy.oid} holds ${name(e.legacy.prog)} but its entry runs ${name(e.prog)}`);
+        }
+      }
+    }
   }
   for (const [l, at] of where) if (at.length > 1) errs.push(`${name(l)} is listed ${at.length} times: ${at.join(', ')}`);
   for (const l of h.links) {
@@ -286,6 +314,8 @@ function checkAttachPoints(k: KernelState, errs: string[], h: Holders): void {
     if (t.kind === 'cgroup' && t.cgroup?.dead) errs.push(`${name(l)} points at a removed cgroup`);
     if (t.kind === 'xdp' && !!t.dev !== l.attached) errs.push(`${name(l)}: attached ${l.attached}, but its device is ${t.dev ? 'set' : 'NULL'}`);
     if (t.kind === 'xdp' && t.dev?.dead) errs.push(`${name(l)} points at a removed device`);
+    if (t.kind === 'tcx' && !!t.dev !== l.attached) errs.push(`${name(l)}: attached ${l.attached}, but its device is ${t.dev ? 'set' : 'NULL'}`);
+    if (t.kind === 'tcx' && t.dev?.dead) errs.push(`${name(l)} points at a removed device`);
     if ((t.kind === 'tracepoint' || t.kind === 'trampoline') && !l.attached && l.isLink)
       errs.push(`${name(l)} is a live ${t.kind} link that is detached (these links detach only when freed)`);
   }
@@ -400,7 +430,7 @@ export function assertEmptyAfterTeardown(kernel: Kernel): void {
 /**
  * Release everything: exit every process, then, as a fresh process, remove every cgroup
  * below the root (which releases what is attached there), detach what is still attached
- * to the root cgroup with BPF_PROG_ATTACH and to devices through netlink, unlink every pin
+ * to the root cgroup and to tcx lists with BPF_PROG_ATTACH and to devices through netlink, unlink every pin
  * and remove every directory of the BPF FS, deepest first, and exit. Returns the calls
  * that did not return 0 (empty: all went as expected). `after` runs after each call.
  */
@@ -430,6 +460,13 @@ export function teardown(kernel: Kernel, after?: (what: string) => void): string
       run(`BPF_PROG_DETACH(${a.key})`, kernel.bpf(pid, 'BPF_PROG_DETACH', { target_fd: cg, attach_bpf_fd: pfd, attach_type: atype }));
       run(`close(${pfd})`, kernel.close(pid, pfd));
       run(`close(${cg})`, kernel.close(pid, cg));
+    } else if (a.kind === 'tcx') {
+      // "tcx:DEV:ingress": BPF_PROG_DETACH of the program from the device's list
+      const [, devName, dir] = a.target.split(':');
+      const ifindex = snap.netdevs.find((d) => d.name === devName)?.ifindex ?? 0;
+      const pfd = run(`BPF_PROG_GET_FD_BY_ID(${progId})`, kernel.bpf(pid, 'BPF_PROG_GET_FD_BY_ID', { prog_id: progId }), (r) => r >= 0);
+      run(`BPF_PROG_DETACH(${a.key})`, kernel.bpf(pid, 'BPF_PROG_DETACH', { target_ifindex: ifindex, attach_bpf_fd: pfd, attach_type: dir === 'ingress' ? 'BPF_TCX_INGRESS' : 'BPF_TCX_EGRESS' }));
+      run(`close(${pfd})`, kernel.close(pid, pfd));
     } else {
       const dev = snap.netdevs.find((d) => d.xdp.some((x) => x.legacy === a.key));
       const mode = dev?.xdp.find((x) => x.legacy === a.key)?.mode;
