@@ -1,6 +1,6 @@
 /**
  * The multi-program attach of kernel/bpf/mprog.c (6.6), which tcx uses: an ordered list
- * of up to 64 entries, each a program with the link that owns it (or none: a
+ * of up to 63 entries, each a program with the link that owns it (or none: a
  * `BPF_PROG_ATTACH` entry), and a revision that every change bumps. `bpf_mprog_attach`
  * and `bpf_mprog_detach` place or find an entry by "rules" (`BPF_F_REPLACE`,
  * `BPF_F_BEFORE`, `BPF_F_AFTER`, each with its anchor) that must all agree on one position,
@@ -13,8 +13,9 @@ import { fail, type KernelState } from './state';
 import { FLAG_VALUES } from './uapi';
 
 const F = FLAG_VALUES;
-/** `bpf_mprog_max()`. */
-export const BPF_MPROG_MAX = 64;
+/** `bpf_mprog_max()`: `BPF_MPROG_MAX` (64) slots, the last one the NULL that ends the
+ * fast-path array, so a list holds at most 63 programs (include/linux/bpf_mprog.h). */
+export const BPF_MPROG_MAX = 63;
 
 export interface MprogEntry {
   prog: BpfProg;
@@ -41,6 +42,8 @@ function relative(k: KernelState, p: Process, idOrFd: number, flags: number, typ
     if (byId) {
       const l = idOrFd ? k.linkIdr.find(idOrFd) : undefined;
       if (!l) fail(Errno.ENOENT, 'bpf_link_by_id', `no link with id ${idOrFd}`);
+      // an id allocated to a link not yet settled (the one this call creates): "pretend it doesn't exist yet"
+      if (!l.id) fail(Errno.EAGAIN, 'bpf_link_by_id', `link id ${idOrFd} is not settled yet`);
       link = l;
     } else if (idOrFd) link = linkFromFd(p, idOrFd);
     else fail(Errno.EINVAL, fn, 'BPF_F_LINK without a link fd or id');
@@ -88,13 +91,18 @@ function why(errno: number): string {
   }
 }
 
-/** The position all rules agree on; [idx, flags] (as `bpf_mprog_attach`/`detach` compute it). */
-function position(b: MprogBundle, flags: number, exact: Tuple | null, rel: Tuple, fn: string): [number, number] {
+/** The position all rules agree on; [idx, flags] (as `bpf_mprog_attach`/`detach` compute it).
+ * `insert`: an attach that adds an entry (no BPF_F_REPLACE), refused on a full list before
+ * BPF_F_BEFORE/AFTER are looked at (6.6's fix f9b0e1088bbf: "bpf, mprog: Fix maximum program
+ * check on mprog attachment"; before it, BPF_F_BEFORE on a full list went past the end). */
+function position(b: MprogBundle, flags: number, exact: Tuple | null, rel: Tuple, fn: string, insert = false): [number, number] {
   let idx = UNSET;
   if (exact) {
     const t = posExact(b, exact);
     if (t < 0) fail(-t, fn, why(-t));
     idx = t;
+  } else if (insert && b.entries.length === BPF_MPROG_MAX) {
+    fail(Errno.ERANGE, fn, `the list is full: it holds at most ${BPF_MPROG_MAX} programs`);
   }
   if (flags & F.BPF_F_BEFORE) {
     const t = posBefore(b, rel);
@@ -111,7 +119,7 @@ function position(b: MprogBundle, flags: number, exact: Tuple | null, rel: Tuple
     idx = b.entries.length;
     flags = F.BPF_F_AFTER;
   }
-  if (idx >= BPF_MPROG_MAX) fail(Errno.ERANGE, fn, `a list holds at most ${BPF_MPROG_MAX} programs`);
+  if (idx >= BPF_MPROG_MAX) fail(Errno.ERANGE, fn, `position ${idx} is past the ${BPF_MPROG_MAX} a list holds`);
   return [idx, flags];
 }
 
@@ -129,8 +137,9 @@ export function mprogAttach(k: KernelState, p: Process, b: MprogBundle, progNew:
   if (revision && revision !== b.revision) fail(Errno.ESTALE, fn, `expected_revision ${revision}, but the list is at revision ${b.revision}`);
   if (b.entries.some((e) => e.prog === progNew)) fail(Errno.EEXIST, fn, `prog ${progNew.id} is already on this list`);
   const rel = relative(k, p, idOrFd, flags & ~F.BPF_F_REPLACE, progNew.type);
-  const [idx, f] = position(b, flags, flags & F.BPF_F_REPLACE ? { prog: progOld, link } : null, rel, fn);
-  if (flags & F.BPF_F_REPLACE) return { replace: true, index: idx };
+  const replace = (flags & F.BPF_F_REPLACE) !== 0;
+  const [idx, f] = position(b, flags, replace ? { prog: progOld, link } : null, rel, fn, !replace);
+  if (replace) return { replace: true, index: idx };
   // bpf_mprog_insert: idx is the old array's position; BEFORE inserts after the entry before the anchor
   return { replace: false, index: idx === b.entries.length ? idx : f & F.BPF_F_BEFORE ? idx + 1 : idx };
 }

@@ -21,6 +21,9 @@ interface Regression {
 
 const N256 = 'n'.repeat(256);
 const PATH_FD = ['BPF_F_PATH_FD'];
+const TC_LOAD: KernelCall = { call: 'bpf', pid: 100, cmd: 'BPF_PROG_LOAD', attr: { prog_type: 'BPF_PROG_TYPE_SCHED_CLS' } };
+const tcxAttach = (fd: number, attr: Record<string, unknown> = {}): KernelCall =>
+  ({ call: 'bpf', pid: 100, cmd: 'BPF_PROG_ATTACH', attr: { target_ifindex: 2, attach_bpf_fd: fd, attach_type: 'BPF_TCX_INGRESS', ...attr } });
 
 const REGRESSIONS: Regression[] = [
   {
@@ -198,6 +201,42 @@ const REGRESSIONS: Regression[] = [
       { step: 5, ret: -Errno.EINVAL }, { step: 6, ret: -Errno.EEXIST }, { step: 7, ret: -Errno.EINVAL }, { step: 8, ret: 0 },
       { step: 9, ret: -Errno.ENODEV }, { step: 10, ret: -Errno.EBADF },
     ],
+  },
+  {
+    bug: 'a tcx list took 64 programs, and BPF_F_BEFORE on a full list one more: bpf_mprog_max() is 63 (64 slots, the last ends the array), and since 6.6\'s fix f9b0e1088bbf a full list refuses any insert (-ERANGE) once the anchor is looked up, whatever BPF_F_BEFORE/AFTER say; BPF_F_REPLACE still works. Found by the tcx differential scenarios against 6.18',
+    version: '6.18',
+    calls: [
+      { call: 'spawn', comm: 'loader' },
+      ...Array.from({ length: 65 }, () => TC_LOAD), // fds 3..67
+      ...Array.from({ length: 63 }, (_, i) => tcxAttach(3 + i)),
+      tcxAttach(66), // 64th: ERANGE
+      tcxAttach(66, { attach_flags: ['BPF_F_BEFORE'] }), // ERANGE (was 0: one past the end)
+      tcxAttach(66, { attach_flags: ['BPF_F_BEFORE'], relative_fd: 999 }), // EBADF: the anchor comes first
+      tcxAttach(66, { attach_flags: ['BPF_F_BEFORE'], relative_fd: 67 }), // ERANGE before the anchor's place (ENOENT)
+      tcxAttach(3), // EEXIST comes first
+      { call: 'bpf', pid: 100, cmd: 'BPF_LINK_CREATE', attr: { prog_fd: 66, target_ifindex: 2, attach_type: 'BPF_TCX_INGRESS' } }, // ERANGE
+      tcxAttach(66, { attach_flags: ['BPF_F_REPLACE'], replace_bpf_fd: 3 }), // a replace: 0
+      { call: 'bpf', pid: 100, cmd: 'BPF_PROG_QUERY', attr: { target_ifindex: 2, attach_type: 'BPF_TCX_INGRESS', prog_cnt: 0 } },
+    ],
+    expect: [
+      { step: 128, ret: 0 }, { step: 129, ret: -Errno.ERANGE }, { step: 130, ret: -Errno.ERANGE }, { step: 131, ret: -Errno.EBADF },
+      { step: 132, ret: -Errno.ERANGE }, { step: 133, ret: -Errno.EEXIST }, { step: 134, ret: -Errno.ERANGE }, { step: 135, ret: 0 },
+      { step: 136, ret: 0 },
+    ],
+  },
+  {
+    bug: 'tcx calls read the device only from target_ifindex: given as target_fd (the same bytes of union bpf_attr, and what libbpf\'s bpf_prog_attach_opts and bpf_link_create write) it was ifindex 0 (-ENODEV). Found by the tcx differential scenarios against 6.18',
+    version: '6.18',
+    calls: [
+      { call: 'spawn', comm: 'loader' },
+      TC_LOAD, TC_LOAD,
+      { call: 'bpf', pid: 100, cmd: 'BPF_PROG_ATTACH', attr: { target_fd: 3, attach_bpf_fd: 3, attach_type: 'BPF_TCX_INGRESS' } },
+      { call: 'bpf', pid: 100, cmd: 'BPF_PROG_QUERY', attr: { target_fd: 3, attach_type: 'BPF_TCX_INGRESS' } },
+      { call: 'bpf', pid: 100, cmd: 'BPF_LINK_CREATE', attr: { prog_fd: 4, target_fd: 3, attach_type: 'BPF_TCX_INGRESS' } },
+      { call: 'bpf', pid: 100, cmd: 'BPF_PROG_DETACH', attr: { target_fd: 3, attach_bpf_fd: 3, attach_type: 'BPF_TCX_INGRESS' } },
+      { call: 'trigger', event: 'xdp:veth1' },
+    ],
+    expect: [{ step: 3, ret: 0 }, { step: 4, ret: 0 }, { step: 5, ret: 5 }, { step: 6, ret: 0 }, { step: 7, ret: 1 }],
   },
 ];
 

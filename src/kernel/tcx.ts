@@ -4,7 +4,7 @@
  * by their files) and `BPF_PROG_ATTACH` entries (owned by no file) together. A device that
  * goes away detaches its links (they live on, defunct) and puts the other programs.
  */
-import { putUser, u32 } from './attr';
+import { putUser, subAttr, u32, u64 } from './attr';
 import type { BpfAttr } from './call';
 import { progFromFd } from './cmd_link';
 import { Errno } from './errno';
@@ -30,6 +30,31 @@ function bundleOf(dev: NetDev, ingress: boolean): MprogBundle | null {
 
 function setBundle(dev: NetDev, ingress: boolean, b: MprogBundle | null): void {
   if (ingress) dev.tcx.ingress = b; else dev.tcx.egress = b;
+}
+
+/**
+ * One field of `union bpf_attr` with two names (`target_fd` / `target_ifindex`,
+ * `relative_fd` / `relative_id`): the same bytes, so whichever name is given counts (libbpf's
+ * `bpf_prog_attach_opts` passes a tcx device as `target_fd`); given both, the one written
+ * last, as the bytes would be.
+ */
+export function unionU32(attr: BpfAttr, a: string, b: string): number {
+  const va = u32(attr, a), vb = u32(attr, b);
+  const given = (n: string): boolean => attr[n] !== undefined && attr[n] !== null;
+  if (!given(a)) return vb;
+  if (!given(b)) return va;
+  const keys = Object.keys(attr);
+  return keys.indexOf(a) > keys.indexOf(b) ? va : vb;
+}
+
+/** The device a tcx call names (`target_ifindex`, the union's other name `target_fd`). */
+function ifindexOf(attr: BpfAttr): number {
+  return unionU32(attr, 'target_ifindex', 'target_fd');
+}
+
+/** The anchor (`relative_fd`, or `relative_id` with BPF_F_ID: one field). */
+function relativeOf(attr: BpfAttr): number {
+  return unionU32(attr, 'relative_fd', 'relative_id');
 }
 
 /** `__dev_get_by_index` for tcx: -ENODEV when there is none. */
@@ -69,7 +94,7 @@ function removeEntry(k: KernelState, dev: NetDev, ingress: boolean, idx: number)
 /** `tcx_prog_attach` (BPF_PROG_ATTACH with BPF_TCX_INGRESS/EGRESS). */
 export function tcxProgAttach(k: KernelState, p: Process, attr: BpfAttr, prog: BpfProg, ingress: boolean, flags: number): number {
   const fn = 'tcx_prog_attach';
-  const dev = tcxDev(k, u32(attr, 'target_ifindex'), fn);
+  const dev = tcxDev(k, ifindexOf(attr), fn);
   let replace: BpfProg | null = null;
   if (flags & 4 /* BPF_F_REPLACE */) {
     replace = progFromFd(p, u32(attr, 'replace_bpf_fd'), 'bpf_prog_get_type');
@@ -77,7 +102,7 @@ export function tcxProgAttach(k: KernelState, p: Process, attr: BpfAttr, prog: B
   }
   const legacy: LegacyAttachment = { kind: 'legacy', oid: 0, prog, attacherPid: p.pid, attacherComm: p.comm, target: { kind: 'tcx', dev, ingress } };
   const old = attachEntry(dev, ingress,
-    (b) => mprogAttach(k, p, b, prog, null, replace, flags, u32(attr, 'relative_fd') || u32(attr, 'relative_id'), u32(attr, 'expected_revision')),
+    (b) => mprogAttach(k, p, b, prog, null, replace, flags, relativeOf(attr), u64(attr, 'expected_revision')),
     () => ({ prog, link: null, legacy }));
   legacy.oid = k.oid();
   k.legacy.set(legacy.oid, legacy);
@@ -96,10 +121,10 @@ export function tcxProgAttach(k: KernelState, p: Process, attr: BpfAttr, prog: B
 /** `tcx_prog_detach` (BPF_PROG_DETACH): by program, or the first (BPF_F_BEFORE) or last entry. */
 export function tcxProgDetach(k: KernelState, p: Process, attr: BpfAttr, prog: BpfProg | null, ingress: boolean, flags: number): number {
   const fn = 'tcx_prog_detach';
-  const dev = tcxDev(k, u32(attr, 'target_ifindex'), fn);
+  const dev = tcxDev(k, ifindexOf(attr), fn);
   const b = bundleOf(dev, ingress);
   if (!b) fail(Errno.ENOENT, fn, `nothing is attached to ${tcxWhere(dev, ingress)}`);
-  const idx = mprogDetach(k, p, b, prog, null, flags, u32(attr, 'relative_fd') || u32(attr, 'relative_id'), u32(attr, 'expected_revision'));
+  const idx = mprogDetach(k, p, b, prog, null, flags, relativeOf(attr), u64(attr, 'expected_revision'));
   const e = removeEntry(k, dev, ingress, idx);
   if (k.keepLog) k.emit('detach', fn, `prog ${e.prog.id} detached from ${tcxWhere(dev, ingress)}`);
   progPut(k, e.prog, 'bpf_mprog_commit', `its tcx attachment on ${tcxWhere(dev, ingress)} was removed`);
@@ -110,7 +135,7 @@ export function tcxProgDetach(k: KernelState, p: Process, attr: BpfAttr, prog: B
  * (1 for a list that does not exist). */
 export function tcxProgQuery(k: KernelState, attr: BpfAttr, ingress: boolean): number {
   const fn = 'bpf_mprog_query';
-  const dev = tcxDev(k, u32(attr, 'target_ifindex'), 'tcx_prog_query');
+  const dev = tcxDev(k, ifindexOf(attr), 'tcx_prog_query');
   if (u32(attr, 'query_flags') || u32(attr, 'attach_flags')) fail(Errno.EINVAL, fn, 'tcx lists take no query_flags (no BPF_F_QUERY_EFFECTIVE) and no attach_flags');
   const b = bundleOf(dev, ingress);
   const entries = b?.entries ?? [];
@@ -134,12 +159,12 @@ export function tcxProgQuery(k: KernelState, attr: BpfAttr, ingress: boolean): n
 /** `tcx_link_attach` (BPF_LINK_CREATE): the id is taken before the list is asked (a refused
  * attach uses it up, `bpf_link_cleanup`). */
 export function tcxLinkAttach(k: KernelState, p: Process, prog: BpfProg, attachType: number, ingress: boolean, flags: number, attr: BpfAttr): number {
-  const dev = tcxDev(k, u32(attr, 'target_ifindex'), 'tcx_link_attach');
-  const sub = (typeof attr.tcx === 'object' && attr.tcx !== null ? attr.tcx : {}) as BpfAttr;
+  const dev = tcxDev(k, ifindexOf(attr), 'tcx_link_attach');
+  const sub = subAttr(attr, 'tcx');
   const target = { kind: 'tcx' as const, dev, ifname: dev.name, ingress };
   return createLink(k, p, prog, BPF_LINK_TYPE.indexOf('BPF_LINK_TYPE_TCX'), attachType, target, 0, undefined, (l) => {
     attachEntry(dev, ingress,
-      (b) => mprogAttach(k, p, b, prog, l, null, flags, u32(sub, 'relative_fd') || u32(sub, 'relative_id'), u32(sub, 'expected_revision')),
+      (b) => mprogAttach(k, p, b, prog, l, null, flags, relativeOf(sub), u64(sub, 'expected_revision')),
       () => ({ prog, link: l, legacy: null }));
     l.attached = true;
     if (k.keepLog) k.emit('attach', 'tcx_link_prog_attach', `${describe(l)}: prog ${prog.id} attached to ${tcxWhere(dev, ingress)}`, { obj: linkKey(l) });
