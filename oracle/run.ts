@@ -249,7 +249,7 @@ export class Run {
   }
 
   /** The contract's ids in `attr` as this run's real ids: the id commands' ids, and a
-   * cgroup anchor's `relative_id` (with BPF_F_ID: a program's, or with BPF_F_LINK a link's). */
+   * cgroup or tcx anchor's `relative_id` (with BPF_F_ID: a program's, or with BPF_F_LINK a link's). */
   private translate(cmd: string, attr: BpfAttr): BpfAttr {
     const out: BpfAttr = { ...attr };
     for (const [field, kind] of ID_INPUTS[cmd] ?? [])
@@ -260,9 +260,12 @@ export class Run {
       holder.relative_id = this.tracker.realId(flags & FLAGS.BPF_F_LINK! ? 'link' : 'prog', holder.relative_id);
     };
     if (cmd === 'BPF_PROG_ATTACH' || cmd === 'BPF_PROG_DETACH') anchor(out, out.attach_flags);
-    if (cmd === 'BPF_LINK_CREATE' && out.cgroup && typeof out.cgroup === 'object' && !Array.isArray(out.cgroup)) {
-      out.cgroup = { ...(out.cgroup as BpfAttr) };
-      anchor(out.cgroup as BpfAttr, out.flags);
+    // a cgroup or tcx link's anchor (link_create.cgroup / link_create.tcx)
+    for (const sub of ['cgroup', 'tcx'] as const) {
+      const v = out[sub];
+      if (cmd !== 'BPF_LINK_CREATE' || !v || typeof v !== 'object' || Array.isArray(v)) continue;
+      out[sub] = { ...(v as BpfAttr) };
+      anchor(out[sub] as BpfAttr, out.flags);
     }
     return out;
   }
