@@ -68,7 +68,11 @@ function cgroupIds(entries: TraceEntry[]): TraceEntry[] {
     return seen.get(n)!;
   };
   return entries.map((e) => {
-    const info = e.attr?.info as { cgroup?: { cgroup_id?: unknown } } | undefined;
+    const info = e.attr?.info as { cgroup?: { cgroup_id?: unknown }; iter?: { cgroup?: { cgroup_id?: unknown } } } | undefined;
+    // a cgroup link's cgroup, or a cgroup iterator's start
+    const it = info?.iter;
+    if (it?.cgroup && typeof it.cgroup.cgroup_id === 'number')
+      return { ...e, attr: { ...e.attr, info: { ...info, iter: { ...it, cgroup: { ...it.cgroup, cgroup_id: id(it.cgroup.cgroup_id) } } } } };
     if (!info?.cgroup || typeof info.cgroup.cgroup_id !== 'number') return e;
     return { ...e, attr: { ...e.attr, info: { ...info, cgroup: { ...info.cgroup, cgroup_id: id(info.cgroup.cgroup_id) } } } };
   });

@@ -6,6 +6,7 @@
 import type { BpfAttr } from '../src/kernel/call';
 import type { Btf } from './btf';
 import { decodeLinkInfo, decodeMapInfo, decodeProgInfo } from './info';
+import { iterInfoBytes } from '../src/kernel/iter';
 import { canonicalInsns } from './insns';
 import { ATTR_FIELDS, ATTR_SIZE, BPF_ATTACH_TYPE, BPF_CMD, BPF_LINK_TYPE, BPF_PROG_TYPE, ENUM_ALIASES, FLAGS, INFO_SIZE,
   type FieldSpec } from './uapi';
@@ -112,6 +113,7 @@ const SPECIAL: Readonly<Record<string, readonly string[]>> = {
   BPF_OBJ_PIN: ['pathname'], BPF_OBJ_GET: ['pathname'],
   BPF_OBJ_GET_INFO_BY_FD: ['info'],
   BPF_PROG_QUERY: ['prog_ids', 'revision', 'prog_attach_flags', 'link_ids', 'link_attach_flags'],
+  BPF_LINK_CREATE: ['iter_info'],
 };
 
 /** The BTF type a load-time target name stands for, as libbpf resolves section names. */
@@ -142,6 +144,15 @@ function progLoad(b: Builder, attr: BpfAttr, btf: Btf): void {
     // typedef), so the kernel refuses it as it would refuse any wrong target.
     b.u32(108, resolveAttachBtfId(btf, type, eat, attr.attach_func_name) || 1);
   }
+}
+
+/** BPF_LINK_CREATE's `iter_info`: the 16 bytes of `union bpf_iter_link_info`, as the model
+ * reads them (`iterInfoBytes`). Task ids are pids, which the oracle does not translate. */
+function iterInfo(b: Builder, info: unknown): void {
+  if (typeof info !== 'object' || info === null || Array.isArray(info)) nc('iter_info must be an object (union bpf_iter_link_info)');
+  const task = (info as { task?: { tid?: unknown; pid?: unknown } }).task;
+  if (task && (task.tid || task.pid)) nc('iter_info.task names pids, which are the model\'s numbers');
+  b.ptr(16, iterInfoBytes(info));
 }
 
 /** BPF_PROG_QUERY: `prog_ids` (and `prog_attach_flags`, `link_ids`, `link_attach_flags`
@@ -242,6 +253,7 @@ export function encodeBpf(cmdName: string | number, attr: BpfAttr, btf: Btf, fdK
     else if (name === 'BPF_RAW_TRACEPOINT_OPEN' && typeof attr.name === 'string') b.ptr(0, cString(attr.name));
     else if ((name === 'BPF_OBJ_PIN' || name === 'BPF_OBJ_GET') && typeof attr.pathname === 'string') b.ptr(0, cString(attr.pathname));
     else if (name === 'BPF_PROG_QUERY') decode = progQuery(b, attr);
+    else if (name === 'BPF_LINK_CREATE' && attr.iter_info !== undefined && attr.iter_info !== null && attr.iter_info !== 0) iterInfo(b, attr.iter_info);
     else if (name === 'BPF_OBJ_GET_INFO_BY_FD') decode = getInfo(b, attr, fdKind, tpNameLen);
     else if (name.endsWith('_GET_NEXT_ID'))
       decode = (ret, out) => (ret < 0 ? {} : { next_id: new DataView(out[0]!.buffer, out[0]!.byteOffset).getUint32(4, true) });

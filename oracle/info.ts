@@ -4,6 +4,7 @@
  * `attr.info` objects.
  */
 import { BPF_ATTACH_TYPE, BPF_LINK_TYPE, BPF_MAP_TYPE, BPF_PROG_TYPE } from './uapi';
+import { ITER_TARGETS } from '../src/kernel/btf';
 
 type Info = Record<string, unknown>;
 
@@ -86,6 +87,16 @@ function linkUnion(type: number, r: Reader, tpName: Uint8Array): [string, Info] 
     case 'BPF_LINK_TYPE_NETFILTER':
       return ['netfilter', { pf: r.u32(16), hooknum: r.u32(20), priority: r.s32(24), flags: r.u32(28) }];
     case 'BPF_LINK_TYPE_TCX': return ['tcx', { ifindex: r.u32(16), attach_type: at(r.u32(20)) }];
+    case 'BPF_LINK_TYPE_ITER': {
+      // bpf_iter_link_fill_link_info: target_name (the second call's buffer), then the target's fields
+      const target = cstr(tpName, 0, tpName.length);
+      const it: Info = { target_name: target, target_name_len: r.u32(24) };
+      const attach = ITER_TARGETS[target]?.attach;
+      if (attach === 'map') it.map = { map_id: r.u32(28) };
+      if (attach === 'cgroup') it.cgroup = { cgroup_id: r.u64(32), order: r.u32(40) };
+      if (attach === 'task' && (r.u32(32) || r.u32(36))) it.task = { tid: r.u32(32), pid: r.u32(36) };
+      return ['iter', it];
+    }
     case 'BPF_LINK_TYPE_NETKIT': return ['netkit', { ifindex: r.u32(16), attach_type: at(r.u32(20)) }];
     case 'BPF_LINK_TYPE_SOCKMAP': return ['sockmap', { map_id: r.u32(16), attach_type: at(r.u32(20)) }];
     default: return null;

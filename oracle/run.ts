@@ -71,6 +71,9 @@ const ID_INPUTS: Record<string, [string, IdKind][]> = {
 const TRAMPOLINE = (type: string, eat: string): boolean => type === 'BPF_PROG_TYPE_LSM' || type === 'BPF_PROG_TYPE_EXT' ||
   (type === 'BPF_PROG_TYPE_TRACING' && ['BPF_TRACE_FENTRY', 'BPF_TRACE_FEXIT', 'BPF_MODIFY_RETURN'].includes(eat));
 
+/** Iterator targets whose programs this kernel build refuses to load (EPERM), as it does trampolines. */
+const MAP_ITERS = ['bpf_map_elem', 'bpf_sk_storage_map', 'sockmap'];
+
 const nameOf = (table: readonly string[], v: unknown): string =>
   typeof v === 'number' ? table[v] ?? String(v) : typeof v === 'string' ? v : '';
 
@@ -284,8 +287,10 @@ export class Run {
       return { ret, out: e.enc.decode(ret, bufs) };
     };
     const first = await once(0);
-    const rt = (first.out.info as { raw_tracepoint?: { tp_name_len?: number } } | undefined)?.raw_tracepoint;
-    return rt?.tp_name_len ? once(rt.tp_name_len) : first;
+    // a raw tracepoint link's name, an iterator link's target name: asked again with a buffer
+    const li = first.out.info as { raw_tracepoint?: { tp_name_len?: number }; iter?: { target_name_len?: number } } | undefined;
+    const nameLen = li?.raw_tracepoint?.tp_name_len ?? li?.iter?.target_name_len;
+    return nameLen ? once(nameLen) : first;
   }
 
   private async bpf(pid: number, cmdIn: unknown, attrIn: unknown): Promise<Exec> {
@@ -313,6 +318,10 @@ export class Run {
     if (type === 'BPF_PROG_TYPE_CGROUP_SOCK' && (eat === '' || eat === BPF_ATTACH_TYPE[0])) eat = 'BPF_CGROUP_INET_SOCK_CREATE';
     if (cmd === 'BPF_PROG_LOAD' && ret === EPERM && TRAMPOLINE(type, eat)) {
       res.notComparable = `${type}/${eat} loads are refused with EPERM by this kernel build (trampolines)`;
+      res.notRun = true;
+    }
+    if (cmd === 'BPF_PROG_LOAD' && ret === EPERM && eat === 'BPF_TRACE_ITER' && MAP_ITERS.includes(String(attr.attach_func_name))) {
+      res.notComparable = `iterators over map elements (${String(attr.attach_func_name)}) are refused with EPERM by this kernel build`;
       res.notRun = true;
     }
     const kind = CREATES[cmd];

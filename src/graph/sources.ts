@@ -56,6 +56,7 @@ const processes: GraphSource = {
         const f = b.file(file);
         if (!f || f.kind === 'tty') return { fd, file, text: 'tty' };
         if (f.kind === 'dir') return { fd, file, text: `dir ${f.target}`, to: file };
+        if (f.kind === 'iter') return { fd, file, text: `iterator of ${objectName(b, f.target)}`, to: file };
         return { fd, file, text: objectName(b, f.target), to: file };
       });
       b.node({
@@ -78,7 +79,7 @@ const files: GraphSource = {
         label: `open file ${what} ${f.key.replace('file#', '#')}`, state: 'alive', root: false, source: f,
       });
       const target = f.kind === 'dir' ? dirId(f.target) : f.target;
-      b.edge(f.key, target, 'file', f.kind === 'dir' ? 'opens' : 'refers to', true);
+      b.edge(f.key, target, 'file', f.kind === 'dir' ? 'opens' : f.kind === 'iter' ? 'runs on read' : 'refers to', true);
     }
   },
 };
@@ -94,6 +95,7 @@ const links: GraphSource = {
         counters: `refcnt ${l.refcnt}`, label: l.isLink ? `link ${l.id || l.key}` : `attachment fd ${l.key}`, state, root: false, source: l,
       });
       b.edge(l.key, l.prog, 'prog', 'runs', true);
+      if (l.map) b.edge(l.key, l.map, 'map', 'walks', true);
       if (l.attached) b.edge(l.key, l.target, 'attach', 'attached to', false);
     }
   },

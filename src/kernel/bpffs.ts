@@ -9,6 +9,7 @@ import { Errno } from './errno';
 import { allocFd, fget, newFd } from './fdtable';
 import type { BpfObject, Process } from './objects';
 import { linkInc, linkPut, mapInc, mapPutWithUref, progInc, progPut } from './refs';
+import { iterNewFd } from './iter';
 import { describe, fail, type KernelState } from './state';
 import { FLAG_VALUES } from './uapi';
 import { cgroupBpfRelease, newCgroup } from './cgroup';
@@ -213,7 +214,12 @@ export function sysRename(k: KernelState, p: Process, from: unknown, to: unknown
 export function sysOpen(k: KernelState, p: Process, path: unknown): number {
   const inode = k.vfs.lookup(path, null);
   if (isWalkError(inode)) walkFail(inode, 'do_sys_openat2');
-  if (inode.kind === 'pin') fail(Errno.EIO, 'bpffs_obj_open', `"${String(path)}" is a pinned BPF object: open() fails, use BPF_OBJ_GET`);
+  if (inode.kind === 'pin') {
+    // bpf_mkobj_link gives a pinned iterator link bpf_iter_fops: open() makes an iterator file
+    const obj = inode.obj;
+    if (obj?.kind === 'link' && obj.target.kind === 'iter') return iterNewFd(k, p, obj, 'iter_open', k.vfs.pathOf(inode));
+    fail(Errno.EIO, 'bpffs_obj_open', `"${String(path)}" is a pinned BPF object: open() fails, use BPF_OBJ_GET`);
+  }
   allocFd(p);
   const where = k.vfs.pathOf(inode);
   const fd = newFd(k, p, { kind: 'dir', inode }, where, 'rdonly', false);

@@ -16,6 +16,7 @@ import { createLink } from './link';
 import { devXdpAttach, xdpLinkRelease, xdpMode } from './netdev';
 import { progPut } from './refs';
 import { tcxLinkAttach, tcxLinkRelease, tcxLinkUpdate } from './tcx';
+import { bpfIterLinkAttach, iterLinkReplace } from './iter';
 import { describe, fail, linkKey, progKey, type KernelState } from './state';
 import { BPF_ATTACH_TYPE, BPF_LINK_TYPE, BPF_PROG_TYPE, FLAG_VALUES } from './uapi';
 
@@ -149,7 +150,7 @@ export function bpfLinkCreate(k: KernelState, p: Process, attr: BpfAttr): number
   const tracing = subAttr(attr, 'tracing');
   const cookie = u64(tracing, 'cookie');
   if (attachType === A('BPF_TRACE_RAW_TP')) return rawTpAttach(k, p, prog, prog.attachFunc!, cookie, true);
-  if (attachType === A('BPF_TRACE_ITER')) fail(Errno.EINVAL, 'bpf_iter_link_attach', 'BPF iterators are not modelled');
+  if (attachType === A('BPF_TRACE_ITER')) return bpfIterLinkAttach(k, p, prog, attachType, attr);
   if (attachType === A('BPF_LSM_CGROUP')) fail(Errno.EINVAL, fn, 'BPF_LSM_CGROUP is not modelled');
   const targetBtfId = u32(attr, 'target_btf_id') || u32(tracing, 'target_btf_id');
   return tracingAttach(k, p, prog, fdField(attr, 'target_fd'), targetBtfId, cookie);
@@ -168,6 +169,7 @@ export function bpfLinkUpdate(k: KernelState, p: Process, attr: BpfAttr): number
   else if (fdField(attr, 'old_prog_fd')) fail(Errno.EINVAL, 'link_update', 'old_prog_fd is only read with BPF_F_REPLACE');
   const t = link.target;
   if (t.kind === 'tcx') return tcxLinkUpdate(k, p, link, newProg, oldProg);
+  if (t.kind === 'iter') return iterLinkReplace(k, link, newProg, oldProg);
   if (t.kind !== 'cgroup' && t.kind !== 'xdp')
     fail(Errno.EINVAL, 'link_update', `${t.kind === 'tracepoint' ? 'raw tracepoint' : 'tracing'} links have no update_prog operation`);
   const fn = t.kind === 'cgroup' ? 'cgroup_bpf_replace' : 'bpf_xdp_link_update';
@@ -208,5 +210,5 @@ export function bpfLinkDetach(k: KernelState, p: Process, attr: BpfAttr): number
     else k.emit('note', 'bpf_xdp_link_detach', `${describe(link)} is already detached: nothing to do`, { obj: linkKey(link) });
     return 0;
   }
-  return fail(Errno.EOPNOTSUPP, 'link_detach', `${t.kind === 'tracepoint' ? 'raw tracepoint' : 'tracing'} links have no detach operation: close every fd and unpin to detach`);
+  return fail(Errno.EOPNOTSUPP, 'link_detach', `${t.kind === 'tracepoint' ? 'raw tracepoint' : t.kind === 'iter' ? 'iterator' : 'tracing'} links have no detach operation: close every fd and unpin to ${t.kind === 'iter' ? 'free it' : 'detach'}`);
 }

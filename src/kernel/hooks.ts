@@ -7,6 +7,7 @@ import { cgroupLinkRelease } from './cgroup';
 import { Errno } from './errno';
 import { xdpLinkRelease } from './netdev';
 import { tcxLinkRelease } from './tcx';
+import { iterLinkRelease } from './iter';
 import type { BpfLink } from './objects';
 import { describe, fail, linkKey, type KernelState, type TrampolineState } from './state';
 
@@ -37,7 +38,7 @@ export function tracepointHasProg(k: KernelState, tp: string, progOid: number): 
 /** Link a program into its hook. Throws the kernel's error if the hook refuses. */
 export function attachLinkToHook(k: KernelState, l: BpfLink): void {
   const t = l.target;
-  if (t.kind === 'cgroup' || t.kind === 'xdp' || t.kind === 'tcx') throw new Error('cgroup, XDP and tcx links attach through their own paths');
+  if (t.kind === 'cgroup' || t.kind === 'xdp' || t.kind === 'tcx' || t.kind === 'iter') throw new Error('cgroup, XDP, tcx and iterator links attach through their own paths');
   if (t.kind === 'tracepoint') {
     if (!k.since(610) && tracepointHasProg(k, t.name, l.prog.oid))
       fail(Errno.EEXIST, 'tracepoint_probe_register_may_exist',
@@ -68,6 +69,7 @@ export function detachLinkFromHook(k: KernelState, l: BpfLink, fn: string): void
   if (t.kind === 'cgroup') return cgroupLinkRelease(k, l, fn);
   if (t.kind === 'xdp') return xdpLinkRelease(k, l, fn);
   if (t.kind === 'tcx') return tcxLinkRelease(k, l, fn);
+  if (t.kind === 'iter') return iterLinkRelease(k, l, fn);
   l.attached = false;
   if (t.kind === 'tracepoint') {
     const s = k.tracepoints.get(t.name);

@@ -75,6 +75,14 @@ function linkInfo(k: KernelState, l: BpfLink): { info: Record<string, unknown>; 
     return { info, union: ['cgroup', { cgroup_id: t.cgroup ? t.cgroup.id : 0, attach_type: enumName(BPF_ATTACH_TYPE, t.attachType) }] };
   if (t.kind === 'xdp') return { info, union: ['xdp', { ifindex: t.dev ? t.dev.ifindex : 0 }] };
   if (t.kind === 'tcx') return { info, union: ['tcx', { ifindex: t.dev ? t.dev.ifindex : 0, attach_type: enumName(BPF_ATTACH_TYPE, l.attachType) }] };
+  if (t.kind === 'iter') {
+    // bpf_iter_link_fill_link_info: the name (the model always hands a full buffer), then the target's own fields
+    const it: Record<string, unknown> = { target_name: t.target, target_name_len: t.target.length + 1 };
+    if (t.map) it.map = { map_id: t.map.id };
+    if (t.cgroup || t.order) it.cgroup = { cgroup_id: t.cgroup ? t.cgroup.id : 0, order: t.order };
+    if (t.task.tid || t.task.pid) it.task = { tid: t.task.tid, pid: t.task.pid };
+    return { info, union: ['iter', it] };
+  }
   const tr: Record<string, unknown> = { attach_type: enumName(BPF_ATTACH_TYPE, l.attachType), target_obj_id: VMLINUX_BTF_OBJ_ID, target_btf_id: t.btfId };
   if (k.since(617)) tr.cookie = l.cookie;
   return { info, union: ['tracing', tr] };

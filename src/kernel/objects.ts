@@ -65,7 +65,10 @@ export type LinkTarget =
   /** `bpf_xdp_link`: `dev` is NULL once detached or the device is gone. */
   | { kind: 'xdp'; dev: NetDev | null; ifname: string; mode: XdpMode }
   /** `tcx_link` (6.6): `dev` is NULL once detached or the device is gone. */
-  | { kind: 'tcx'; dev: NetDev | null; ifname: string; ingress: boolean };
+  | { kind: 'tcx'; dev: NetDev | null; ifname: string; ingress: boolean }
+  /** `bpf_iter_link` (5.8): an iterator target and what `attach_target` took for it (a map
+   * with a uref, a cgroup, a task filter); released when the link is freed. */
+  | { kind: 'iter'; target: string; map: BpfMap | null; cgroup: Cgroup | null; order: number; task: { tid: number; pid: number } };
 
 /**
  * An attachment owned by no file: a cgroup or tcx `BPF_PROG_ATTACH` entry or a program
@@ -111,7 +114,10 @@ export type BpfObject = BpfProg | BpfMap | BpfLink;
 export type FileTarget =
   | BpfObject
   | { kind: 'tty' }
-  | { kind: 'dir'; inode: Inode };
+  | { kind: 'dir'; inode: Inode }
+  /** A BPF iterator's seq file (`BPF_ITER_CREATE`, or open() of a pinned iterator link):
+   * it holds a reference on the link's program (`prepare_seq_file`), not on the link. */
+  | { kind: 'iter'; prog: BpfProg; link: BpfLink };
 
 /** An open file (`struct file`), shared by every fd that refers to it. */
 export interface OpenFile {

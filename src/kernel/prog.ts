@@ -3,7 +3,7 @@
  * instructions: the attr describes the program, and the verifier is assumed to accept it.
  */
 import { checkAttr, enumField, fdArray, flagsField, objName, strField, type FieldSpec } from './attr';
-import { KERNEL_FUNCS, TRACEPOINTS, hasOwn, lsmHookFunc, modifyReturnAllowed } from './btf';
+import { ITER_TARGETS, KERNEL_FUNCS, TRACEPOINTS, hasOwn, lsmHookFunc, modifyReturnAllowed } from './btf';
 import type { BpfAttr } from './call';
 import { Errno } from './errno';
 import { allocFd, fget, newFd } from './fdtable';
@@ -65,7 +65,12 @@ function resolveTarget(k: KernelState, type: number, eat: number, name: string |
     if (!hasOwn(TRACEPOINTS, name)) fail(Errno.EINVAL, 'bpf_check_attach_target', `no tracepoint "${name}" in vmlinux BTF (typedef btf_trace_${name})`);
     return { func: name, btfId: TRACEPOINTS[name]!.btfId };
   }
-  if (eat === A('BPF_TRACE_ITER')) fail(Errno.EINVAL, 'bpf_iter_prog_supported', 'BPF iterators are not modelled');
+  if (eat === A('BPF_TRACE_ITER')) {
+    // check_attach_btf_id → bpf_iter_prog_supported: bpf_iter_<name> must be a registered target
+    const t = hasOwn(ITER_TARGETS, name) ? ITER_TARGETS[name]! : null;
+    if (!t || !k.since(t.since)) fail(Errno.EINVAL, 'bpf_iter_prog_supported', `"${name}" is no BPF iterator target of this kernel (task, bpf_map, tcp, cgroup, ...)`);
+    return { func: name, btfId: t.btfId };
+  }
   const func = isLsm ? lsmHookFunc(name) : name;
   if (!hasOwn(KERNEL_FUNCS, func)) fail(Errno.EINVAL, 'bpf_check_attach_target', `no function "${func}" in vmlinux BTF`);
   if (isLsm && !func.startsWith('bpf_lsm_')) fail(Errno.EINVAL, 'bpf_lsm_verify_prog', `${func} is not an LSM hook`);

@@ -108,4 +108,5 @@ export function releaseFile(k: KernelState, f: OpenFile): void {
   if (t.kind === 'prog') progPut(k, t, 'bpf_prog_release', 'its last open file was released');
   else if (t.kind === 'map') mapPutWithUref(k, t, 'bpf_map_release', 'its last open file was released');
   else if (t.kind === 'link') linkPut(k, t, t.isLink ? 'bpf_link_release' : 'bpf_raw_tp_release', 'its open file was released');
+  else if (t.kind === 'iter') progPut(k, t.prog, 'iter_release', 'its iterator file was released');
 }

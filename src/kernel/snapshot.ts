@@ -17,9 +17,9 @@ export interface ProcessSnapshot { pid: number; ppid: number; comm: string; fds:
 export interface FileSnapshot {
   key: string;
   fCount: number;
-  /** What the file refers to: a prog/map/link key, "tty", or a directory path. */
+  /** What the file refers to: a prog/map/link key, "tty", a directory path, or (an iterator file) the program key. */
   target: string;
-  kind: 'prog' | 'map' | 'link' | 'tty' | 'dir';
+  kind: 'prog' | 'map' | 'link' | 'tty' | 'dir' | 'iter';
   mode: OpenFile['mode'];
   name: string;
 }
@@ -39,13 +39,15 @@ export interface LinkSnapshot {
   prog: string; attached: boolean; attachType: string | number;
   /** The attach point key, e.g. "tracepoint:sys_enter", "function:do_unlinkat". */
   target: string;
+  /** An iterator link over a map's elements: the map it holds (with a uref). */
+  map?: string;
 }
 export interface FsEntrySnapshot { path: string; kind: 'dir' | 'pin'; obj?: string }
 export interface AttachPointSnapshot {
   /** "tracepoint:sys_enter", "function:do_unlinkat", "cgroup:/sys/fs/cgroup/a:BPF_CGROUP_INET_EGRESS", "xdp:eth0",
    * "tcx:eth0:ingress". */
   key: string;
-  kind: 'tracepoint' | 'function' | 'cgroup' | 'xdp' | 'tcx';
+  kind: 'tracepoint' | 'function' | 'cgroup' | 'xdp' | 'tcx' | 'iter';
   name: string;
   /** Attached links, in list order. */
   links: string[];
@@ -97,6 +99,7 @@ export function linkTargetKey(l: BpfLink): string {
   if (t.kind === 'trampoline') return `function:${t.func}`;
   if (t.kind === 'cgroup') return `cgroup:${t.path}:${BPF_ATTACH_TYPE[t.attachType]}`;
   if (t.kind === 'tcx') return `tcx:${t.ifname}:${t.ingress ? 'ingress' : 'egress'}`;
+  if (t.kind === 'iter') return `iter:${t.target}`;
   return `xdp:${t.ifname}`;
 }
 
@@ -152,6 +155,16 @@ function tcxAttachPoints(k: KernelState): AttachPointSnapshot[] {
   return out;
 }
 
+/** Iterator links by target ("iter:task"): they run when their files are read, not on an event. */
+function iterAttachPoints(k: KernelState): AttachPointSnapshot[] {
+  const by = new Map<string, string[]>();
+  for (const l of k.links.values()) {
+    if (l.target.kind !== 'iter') continue;
+    by.set(l.target.target, [...(by.get(l.target.target) ?? []), linkKey(l)]);
+  }
+  return [...by].map(([name, links]) => ({ key: `iter:${name}`, kind: 'iter' as const, name, links, entries: links, runs: [] }));
+}
+
 function fsEntries(k: KernelState, fs: Fs): FsEntrySnapshot[] {
   const out: FsEntrySnapshot[] = [];
   for (const i of k.vfs.walkFs(fs)) {
@@ -183,7 +196,7 @@ export function takeSnapshot(k: KernelState): KernelSnapshot {
   for (const f of k.files.values()) {
     const t = f.target;
     const target = t.kind === 'prog' ? progKey(t) : t.kind === 'map' ? mapKey(t) : t.kind === 'link' ? linkKey(t)
-      : t.kind === 'dir' ? f.name : 'tty';
+      : t.kind === 'iter' ? progKey(t.prog) : t.kind === 'dir' ? f.name : 'tty';
     files.push({ key: fileKey(f), fCount: f.fCount, target, kind: t.kind, mode: f.mode, name: f.name });
   }
   const snap: KernelSnapshot = {
@@ -206,6 +219,7 @@ export function takeSnapshot(k: KernelState): KernelSnapshot {
       key: linkKey(l), id: l.id, refcnt: l.refcnt, type: enumName(BPF_LINK_TYPE, l.type), isLink: l.isLink,
       prog: progKey(l.prog), attached: l.attached, attachType: enumName(BPF_ATTACH_TYPE, l.attachType),
       target: linkTargetKey(l),
+      ...(l.target.kind === 'iter' && l.target.map ? { map: mapKey(l.target.map) } : {}),
     })),
     bpffs: fsEntries(k, k.vfs.bpffs),
     cgroupfs: fsEntries(k, k.vfs.cgroupfs),
@@ -232,6 +246,7 @@ export function takeSnapshot(k: KernelState): KernelSnapshot {
       ...cgroupAttachPoints(k),
       ...xdpAttachPoints(k),
       ...tcxAttachPoints(k),
+      ...iterAttachPoints(k),
     ],
     legacy: [...k.legacy.values()].map((a) => {
       const t = a.target;

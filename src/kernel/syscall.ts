@@ -10,6 +10,7 @@ import { bpfObjGet, bpfObjPin } from './bpffs';
 import { bpfGetNextId, bpfLinkGetFdById, bpfMapGetFdById, bpfProgGetFdById } from './ids';
 import { bpfObjGetInfoByFd } from './info';
 import { bpfProgAttach, bpfProgDetach, bpfProgQuery } from './cmd_attach';
+import { bpfIterCreate } from './iter';
 import { Errno } from './errno';
 import { findProcess } from './fdtable';
 import type { Process } from './objects';
@@ -38,6 +39,7 @@ const HANDLERS: Partial<Record<BpfCmd, Handler>> = {
   BPF_PROG_ATTACH: bpfProgAttach,
   BPF_PROG_DETACH: bpfProgDetach,
   BPF_PROG_QUERY: bpfProgQuery,
+  BPF_ITER_CREATE: bpfIterCreate,
 };
 
 /** `bpf(cmd, attr)` as process `pid`. Throws SyscallError; `Kernel.apply` turns it into -errno. */

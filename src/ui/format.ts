@@ -10,7 +10,7 @@ export function processName(snap: KernelSnapshot, pid: number): string {
 export interface FdInfo {
   fd: number;
   file: string;
-  kind: 'prog' | 'map' | 'link' | 'tty' | 'dir';
+  kind: 'prog' | 'map' | 'link' | 'tty' | 'dir' | 'iter';
   /** The object key (prog/map/link), the directory path, or "tty". */
   target: string;
   text: string;
@@ -39,7 +39,7 @@ export function fdsOf(snap: KernelSnapshot, pid: number | null): FdInfo[] {
     const f = ix.files.get(file);
     const kind = f?.kind ?? 'tty';
     const target = f?.target ?? 'tty';
-    const text = kind === 'tty' ? 'tty' : kind === 'dir' ? `dir ${target}` : objectName({ snap }, target);
+    const text = kind === 'tty' ? 'tty' : kind === 'dir' ? `dir ${target}` : kind === 'iter' ? `iterator of ${objectName({ snap }, target)}` : objectName({ snap }, target);
     return { fd, file, kind, target, text };
   });
   ix.fds.set(pid, out);
