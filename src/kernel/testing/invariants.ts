@@ -6,7 +6,8 @@
  * tables of live processes (each slot holds one `f_count` of an open file; each open BPF
  * file holds one reference of its object), the pins reachable from `/` (each holds one
  * reference, and one `usercnt` of a map), links (each holds its program) and programs
- * (each holds one `refcnt` of every map it uses), the attachments no file owns (cgroup and
+ * (each holds one `refcnt` of every map it uses; an iterator link one `refcnt` and one
+ * `usercnt` of the map it walks; an iterator file one reference of its program), the attachments no file owns (cgroup and
  * tcx `BPF_PROG_ATTACH` entries and netlink XDP programs, each holding one program reference).
  * The counters are then compared with
  * what was found, and the model's tables (`files`, `progs`, `maps`, `links`, the idrs, the
@@ -48,6 +49,8 @@ interface Holders {
   cgroupDirs: Set<Inode>;
   /** Live programs using each map. */
   mapProgs: Map<BpfMap, number>;
+  /** Live iterator links walking each map (each holds a refcnt and a usercnt). */
+  mapLinks: Map<BpfMap, number>;
 }
 
 function bump<K>(m: Map<K, number>, k: K): void {
@@ -95,7 +98,7 @@ function walkTree(k: KernelState, errs: string[], onPin: (pin: Inode, path: stri
 function findHolders(k: KernelState, errs: string[]): Holders {
   const h: Holders = {
     fileSlots: new Map(), pins: new Map(), links: new Set(), progs: new Set(), maps: new Set(),
-    objFiles: new Map(), progLinks: new Map(), mapProgs: new Map(), legacy: new Set(), progLegacy: new Map(), cgroupDirs: new Set(),
+    objFiles: new Map(), progLinks: new Map(), mapProgs: new Map(), mapLinks: new Map(), legacy: new Set(), progLegacy: new Map(), cgroupDirs: new Set(),
   };
   // fd tables
   for (const [pid, p] of k.processes) {
@@ -116,6 +119,10 @@ function findHolders(k: KernelState, errs: string[]): Holders {
     if (t.kind === 'prog' || t.kind === 'map' || t.kind === 'link') {
       bump(h.objFiles, t);
       holdObj(t, `open file#${f.oid}`);
+    } else if (t.kind === 'iter') {
+      // an iterator file holds its program (prepare_seq_file), like a program's own file
+      bump(h.objFiles, t.prog);
+      holdObj(t.prog, `iterator file#${f.oid}`);
     }
   }
   // pins
@@ -153,6 +160,10 @@ function findHolders(k: KernelState, errs: string[]): Holders {
   for (const l of h.links) {
     bump(h.progLinks, l.prog);
     holdObj(l.prog, `link#${l.oid}`);
+    if (l.target.kind === 'iter' && l.target.map) {
+      bump(h.mapLinks, l.target.map);
+      holdObj(l.target.map, `iterator link#${l.oid}`);
+    }
   }
   // programs hold their maps
   for (const p of h.progs) {
@@ -308,6 +319,12 @@ function checkAttachPoints(k: KernelState, errs: string[], h: Holders): void {
   }
   for (const [l, at] of where) if (at.length > 1) errs.push(`${name(l)} is listed ${at.length} times: ${at.join(', ')}`);
   for (const l of h.links) {
+    // an iterator link is on no list: it is attached to its target until it is freed
+    if (l.target.kind === 'iter') {
+      if (!l.attached) errs.push(`${name(l)} is a live iterator link that is not attached (they have no detach)`);
+      if (l.target.map?.freed) errs.push(`${name(l)} walks freed ${name(l.target.map)}`);
+      continue;
+    }
     if (l.attached && !where.has(l)) errs.push(`${name(l)} is marked attached but is on no attach point`);
     const t = l.target;
     if (t.kind === 'cgroup' && !!t.cgroup !== l.attached) errs.push(`${name(l)}: attached ${l.attached}, but its cgroup is ${t.cgroup ? 'set' : 'NULL'}`);
@@ -350,10 +367,11 @@ export function checkInvariants(kernel: Kernel): string[] {
     const files = h.objFiles.get(m) ?? 0;
     const pins = h.pins.get(m) ?? 0;
     const progs = h.mapProgs.get(m) ?? 0;
-    if (m.refcnt !== files + pins + progs)
-      errs.push(`${name(m)}: refcnt ${m.refcnt}, but held by ${files} file(s) + ${pins} pin(s) + ${progs} prog(s)`);
-    if (m.usercnt !== files + pins)
-      errs.push(`${name(m)}: usercnt ${m.usercnt}, but held by ${files} file(s) + ${pins} pin(s)`);
+    const iters = h.mapLinks.get(m) ?? 0;
+    if (m.refcnt !== files + pins + progs + iters)
+      errs.push(`${name(m)}: refcnt ${m.refcnt}, but held by ${files} file(s) + ${pins} pin(s) + ${progs} prog(s) + ${iters} iterator link(s)`);
+    if (m.usercnt !== files + pins + iters)
+      errs.push(`${name(m)}: usercnt ${m.usercnt}, but held by ${files} file(s) + ${pins} pin(s) + ${iters} iterator link(s)`);
   }
   for (const l of h.links) {
     const files = h.objFiles.get(l) ?? 0;
