@@ -11,7 +11,7 @@ export { Errno, errnoName, strerror, type ErrnoName } from './errno';
 export type { KernelEvent, KernelEventKind } from './log';
 export type * from './snapshot';
 export { NEWEST_VERSION, OLDEST_VERSION, NOTABLE_VERSIONS, parseVersion } from './version';
-export { TRACEPOINTS, KERNEL_FUNCS } from './btf';
+export { TRACEPOINTS, KERNEL_FUNCS, ITER_TARGETS } from './btf';
 export { canonicalInsns, canonicalRetval } from './insns';
 export * as uapi from './uapi';
 

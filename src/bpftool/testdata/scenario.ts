@@ -9,13 +9,14 @@
  *   attach TARGETFD PROGFD TYPE FLAGS    pin FD PATH    get PATH    close FD    open PATH
  *   mkdir PATH    unlink PATH    run COMMAND
  */
-import { KERNEL_FUNCS, TRACEPOINTS, strerror, type Kernel } from '../../kernel/index';
+import { ITER_TARGETS, KERNEL_FUNCS, TRACEPOINTS, strerror, type Kernel } from '../../kernel/index';
 import { runShell } from '../index';
 
 
 function btfName(id: number): string | undefined {
   for (const [name, tp] of Object.entries(TRACEPOINTS)) if (tp.btfId === id) return name;
   for (const [name, f] of Object.entries(KERNEL_FUNCS)) if (f.btfId === id) return name.replace(/^bpf_lsm_/, '');
+  for (const [name, t] of Object.entries(ITER_TARGETS)) if (t.btfId === id) return name;
   return undefined;
 }
 
