@@ -4,7 +4,7 @@
  * by their files) and `BPF_PROG_ATTACH` entries (owned by no file) together. A device that
  * goes away detaches its links (they live on, defunct) and puts the other programs.
  */
-import { putUser, subAttr, u32, u64 } from './attr';
+import { flagsField, putUser, subAttr, u32, u64 } from './attr';
 import type { BpfAttr } from './call';
 import { progFromFd } from './cmd_link';
 import { Errno } from './errno';
@@ -136,7 +136,7 @@ export function tcxProgDetach(k: KernelState, p: Process, attr: BpfAttr, prog: B
 export function tcxProgQuery(k: KernelState, attr: BpfAttr, ingress: boolean): number {
   const fn = 'bpf_mprog_query';
   const dev = tcxDev(k, ifindexOf(attr), 'tcx_prog_query');
-  if (u32(attr, 'query_flags') || u32(attr, 'attach_flags')) fail(Errno.EINVAL, fn, 'tcx lists take no query_flags (no BPF_F_QUERY_EFFECTIVE) and no attach_flags');
+  if (flagsField(attr, 'query_flags') || flagsField(attr, 'attach_flags')) fail(Errno.EINVAL, fn, 'tcx lists take no query_flags (no BPF_F_QUERY_EFFECTIVE) and no attach_flags');
   const b = bundleOf(dev, ingress);
   const entries = b?.entries ?? [];
   const capacity = attr.prog_cnt === undefined || attr.prog_cnt === null ? 64 : u32(attr, 'prog_cnt') >>> 0;
