@@ -65,7 +65,7 @@ for (const [name, hash, notice] of [
 // Every gallery example through the UI: loaded from the Example list, run into the history,
 // its expectations all held, and stepped to its last step.
 const GALLERY_IDS = ['link_pinning', 'link_pinning_libbpf', 'crash_without_pin', 'pin_exit_bpftool', 'fork_dup', 'legacy_cgroup_abandoned',
-  'link_detach_cgroup', 'link_update', 'xdp_one_link', 'tcx_list', 'before_5_7'];
+  'link_detach_cgroup', 'link_update', 'xdp_one_link', 'tcx_list', 'iter_pin', 'before_5_7'];
 test('every gallery example runs through the UI with all its expectations held', async ({ page, context }) => {
   const pg = await new Playground(page, context).open();
   await page.getByRole('tab', { name: 'Scenario' }).click();

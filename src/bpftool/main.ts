@@ -6,6 +6,7 @@
 import type { Kernel } from '../kernel/index';
 import { doCgroup } from './cgroup';
 import { doLink } from './link';
+import { doIter } from './iter';
 import { doMap } from './map';
 import { doNet } from './net';
 import { doProg } from './prog';
@@ -109,7 +110,7 @@ function mainCommands(t: Tool): Cmd[] {
     { cmd: 'prog', fn: doProg }, { cmd: 'map', fn: doMap }, { cmd: 'link', fn: doLink }, { cmd: 'cgroup', fn: doCgroup },
     { cmd: 'perf', fn: unavailable('perf') }, { cmd: 'net', fn: doNet }, { cmd: 'feature', fn: unavailable('feature') },
     { cmd: 'btf', fn: unavailable('btf') }, { cmd: 'gen', fn: unavailable('gen') },
-    { cmd: 'struct_ops', fn: unavailable('struct_ops') }, { cmd: 'iter', fn: unavailable('iter') },
+    { cmd: 'struct_ops', fn: unavailable('struct_ops') }, { cmd: 'iter', fn: doIter },
     { cmd: 'token', fn: unavailable('token') }, { cmd: 'version', fn: () => doVersion(t) },
   ];
 }

@@ -70,10 +70,14 @@ export function attachFd(c: LibbpfCore, prog: BpfProgram, target: { fd?: number;
   return new BpfLink(fd);
 }
 
-/** `bpf_program__attach_iter(prog, NULL)`. */
-export function attachIter(c: LibbpfCore, prog: BpfProgram): BpfLink | null {
+/** `bpf_iter_attach_opts`: `link_info` (a `union bpf_iter_link_info`: `{ map: { map_fd } }`, ...). */
+export interface IterAttachOpts { link_info?: Record<string, unknown>; link_info_len?: number }
+
+/** `bpf_program__attach_iter(prog, opts)`. */
+export function attachIter(c: LibbpfCore, prog: BpfProgram, opts: IterAttachOpts = {}): BpfLink | null {
   if (!needFd(c, prog)) return null;
-  const fd = c.bpf('BPF_LINK_CREATE', { prog_fd: prog.fd, target_fd: 0, attach_type: 'BPF_TRACE_ITER' });
+  const info = opts.link_info ? { iter_info: opts.link_info, iter_info_len: opts.link_info_len ?? 0 } : {};
+  const fd = c.bpf('BPF_LINK_CREATE', { prog_fd: prog.fd, target_fd: 0, attach_type: 'BPF_TRACE_ITER', ...info });
   if (fd < 0) {
     c.warn(`prog '${prog.name}': failed to attach to iterator: ${errstr(fd)}`);
     return c.errPtr(fd);

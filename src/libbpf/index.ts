@@ -4,7 +4,7 @@
  * set `errno` (positive); functions returning `int` return `-errno`.
  */
 import { uapi, type Kernel } from '../kernel/index';
-import { attachAuto, attachFd, attachIter, attachRawTracepoint, attachTrace } from './attach';
+import { attachAuto, attachFd, attachIter, attachRawTracepoint, attachTrace, type IterAttachOpts } from './attach';
 import { basename, LibbpfCore, type PrintFn } from './core';
 import { BpfLink, linkDestroy, linkDetach, linkOpen, linkPin, linkUnpin, linkUpdateProgram } from './link';
 import { objectLoad, preparePinPath } from './load';
@@ -145,7 +145,7 @@ export class Libbpf extends LibbpfCore {
   bpf_program__attach_raw_tracepoint(p: BpfProgram, tp: string): BpfLink | null { return attachRawTracepoint(this, p, tp); }
   bpf_program__attach_trace(p: BpfProgram): BpfLink | null { return attachTrace(this, p); }
   bpf_program__attach_lsm(p: BpfProgram): BpfLink | null { return attachTrace(this, p); }
-  bpf_program__attach_iter(p: BpfProgram): BpfLink | null { return attachIter(this, p); }
+  bpf_program__attach_iter(p: BpfProgram, opts?: IterAttachOpts): BpfLink | null { return attachIter(this, p, opts); }
   bpf_program__attach_cgroup(p: BpfProgram, cgroupFd: number): BpfLink | null { return attachFd(this, p, { fd: cgroupFd }, 'cgroup'); }
   bpf_program__attach_netns(p: BpfProgram, netnsFd: number): BpfLink | null { return attachFd(this, p, { fd: netnsFd }, 'netns'); }
   bpf_program__attach_xdp(p: BpfProgram, ifindex: number): BpfLink | null { return attachFd(this, p, { ifindex }, 'xdp'); }

@@ -62,8 +62,17 @@ export function stepItems(step: Step, names: Names): Item[] {
   const proc = (pid: number): string => names.procs.get(pid) ?? nameFor(names, `pid${pid}`, pid);
   if (c.caption) items.push({ kind: 'caption', text: c.caption.replace(/\s*\n\s*/g, ' ').trim() });
   let action: Action;
-  if (c.kind === 'shell') action = { kind: 'shell', line: c.line.trim() };
-  else if (c.kind === 'libbpf') {
+  if (c.kind === 'shell') {
+    // object files the line opens become source blocks (NAME.o from NAME.c)
+    for (const [file, source] of Object.entries(c.files ?? {})) {
+      const name = file.replace(/\.o$/, '.c');
+      const body = sourceBody(source);
+      if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]*\.c$/.test(name) || names.sources.get(name) === body) continue;
+      names.sources.set(name, body);
+      items.push({ kind: 'source', lang: 'c', name, body });
+    }
+    action = { kind: 'shell', line: c.line.trim() };
+  } else if (c.kind === 'libbpf') {
     const body = sourceBody(c.source);
     let name = c.file.replace(/\.o$/, '.c');
     if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(name)) name = 'prog.bpf.c';

@@ -113,7 +113,12 @@ export function runScenarioSync(s: Scenario, opts: { version?: string } = {}): S
     switch (a.kind) {
       case 'spawn': return syscall({ call: 'spawn', comm: a.name });
       case 'trigger': return syscall({ call: 'trigger', event: a.event });
-      case 'shell': return { kind: 'shell', line: a.line };
+      case 'shell': {
+        // a source block NAME.c is the object file NAME.o a line may open (bpftool prog load, iter pin)
+        const files = Object.fromEntries([...sources].map(([n, body]): [string, string] => [n.replace(/\.c$/, '.o'), `${body}\n`])
+          .filter(([o]) => a.line.split(/\s+/).includes(o)));
+        return Object.keys(files).length ? { kind: 'shell', line: a.line, files } : { kind: 'shell', line: a.line };
+      }
       case 'call': {
         const pid = procs.get(a.proc);
         if (pid === undefined) throw new RunError(at, `no process named ${a.proc} (spawn it, or name a fork's child)`);

@@ -90,3 +90,22 @@ describe('running actions', () => {
     expect(action('kernel.new').perform).toBeDefined();
   });
 });
+
+describe('the console and the editor', () => {
+  it('a console line that names the editor\'s object file opens the editor\'s source (bpftool prog load, iter pin)', async () => {
+    const { ensureRunner } = await import('./runners/index');
+    await ensureRunner('shell');
+    const store = createPlaygroundStore();
+    const source = 'SEC("iter/task") int dump_task(void *ctx) { return 0; }';
+    store.getState().setSource(source, 'prog.bpf.o');
+    const step = runAction(store, 'shell.run', { line: 'bpftool iter pin prog.bpf.o /sys/fs/bpf/tasks', source, file: 'prog.bpf.o' })!;
+    expect(step.command).toEqual({ kind: 'shell', line: 'bpftool iter pin prog.bpf.o /sys/fs/bpf/tasks', files: { 'prog.bpf.o': source } });
+    expect(step.result.exitCode).toBe(0);
+    const snap = currentSnapshot(store.getState());
+    expect(snap.links.map((l) => l.target)).toEqual(['iter:task']);
+    expect(snap.bpffs.some((e) => e.path === '/sys/fs/bpf/tasks')).toBe(true);
+    // a line that does not name it carries no files
+    const ls = runAction(store, 'shell.run', { line: 'ls /sys/fs/bpf', source, file: 'prog.bpf.o' })!;
+    expect(ls.command).toEqual({ kind: 'shell', line: 'ls /sys/fs/bpf' });
+  });
+});

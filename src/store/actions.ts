@@ -242,9 +242,14 @@ export const ACTIONS: readonly ActionDef[] = [
 
   { id: 'shell.run', label: 'Run', panel: 'console', args: [{ name: 'line', label: 'Shell command', type: 'text' }],
     kernelFn: '__sys_bpf', makes: 'bpftool / ls / rm / mkdir / mv',
-    help: 'Run a console line: bpftool (prog, map, link, cgroup, net), ls, rm, mkdir, mv. bpftool runs as its own short-lived process.',
+    help: 'Run a console line: bpftool (prog, map, link, cgroup, net, iter), ls, rm, mkdir, mv. bpftool runs as its own short-lived process; the editor’s source is its object file (prog.bpf.o).',
     disabled: (_s, a) => (str(a, 'line') ? null : 'Type a command'),
-    command: (a) => ({ kind: 'shell', line: str(a, 'line') }) },
+    command: (a) => {
+      // the editor's buffer, as the object file a line such as `bpftool prog load prog.bpf.o ...` opens
+      const file = str(a, 'file'), source = str(a, 'source');
+      const line = str(a, 'line');
+      return file && source && line.includes(file) ? { kind: 'shell', line, files: { [file]: source } } : { kind: 'shell', line };
+    } },
 
   // Steps
   { id: 'step.back', label: 'Step back', panel: 'steps', shortcut: '[', args: [], help: 'Show the previous step.',

@@ -31,6 +31,9 @@ export interface LibbpfCommand {
 export interface ShellCommand {
   kind: 'shell';
   line: string;
+  /** Object files the line may open (`bpftool prog load prog.bpf.o ...`, `bpftool iter pin`):
+   * path → BPF C source, which the libbpf layer reads as the object. */
+  files?: Readonly<Record<string, string>>;
   caption?: string;
 }
 

@@ -27,7 +27,8 @@ export function ConsolePanel() {
     if (!text.trim()) return;
     setBusy(true);
     await ensureRunner('shell');
-    runAction(store, 'shell.run', { line: text });
+    const { source, sourceFile } = store.getState();
+    runAction(store, 'shell.run', { line: text, source, file: sourceFile });
     setBusy(false);
     setLine('');
   };

@@ -2,6 +2,7 @@
 import beforeFiveSeven from './before_5_7.scn?raw';
 import crashWithoutPin from './crash_without_pin.scn?raw';
 import forkDup from './fork_dup.scn?raw';
+import iterPin from './iter_pin.scn?raw';
 import legacyCgroupAbandoned from './legacy_cgroup_abandoned.scn?raw';
 import linkDetachCgroup from './link_detach_cgroup.scn?raw';
 import linkPinning from './link_pinning.scn?raw';
@@ -24,5 +25,6 @@ export const GALLERY: readonly GalleryExample[] = [
   { id: 'link_update', text: linkUpdate },
   { id: 'xdp_one_link', text: xdpOneLink },
   { id: 'tcx_list', text: tcxList },
+  { id: 'iter_pin', text: iterPin },
   { id: 'before_5_7', text: beforeFiveSeven },
 ];

@@ -6,7 +6,7 @@ import { registerRunner, type CommandResult, type ShellCommand } from '../comman
 
 export function runShellCommand(kernel: Kernel, c: ShellCommand): CommandResult {
   const first = kernel.log().length;
-  const r = runShell(kernel, c.line);
+  const r = runShell(kernel, c.line, c.files ? { files: { ...c.files } } : {});
   const output = `${r.stdout}${r.stderr}`.replace(/\n$/, '');
   return { ret: r.exitCode === 0 ? 0 : -1, ran: [], events: kernel.log().slice(first), output, exitCode: r.exitCode, ...(r.exitCode !== 0 ? { why: r.stderr.trim().split('\n').slice(-1)[0] ?? `exit ${r.exitCode}` } : {}) };
 }
