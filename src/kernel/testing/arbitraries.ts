@@ -29,7 +29,8 @@ export const FIRST_PID = 100;
 
 /** What an fd is wanted for: a kind of file, or a narrower kind of program, link or directory
  * (falling back to the kind when the process has none of those). */
-export type FdWant = 'map' | 'prog' | 'link' | 'bpf' | 'dir' | 'any' | 'tracing-prog' | 'cgroup-prog' | 'xdp-prog' | 'cgroup-link' | 'xdp-link' | 'cgroup-dir';
+export type FdWant = 'map' | 'prog' | 'link' | 'bpf' | 'dir' | 'any' | 'tracing-prog' | 'cgroup-prog' | 'xdp-prog' | 'tcx-prog' | 'cgroup-link' | 'xdp-link'
+  | 'tcx-link' | 'cgroup-dir' | 'spare-tcx-prog';
 /** An fd: one of the process's fds of a kind (`pick` modulo their number), or a number. */
 export type FdRef = { want: FdWant; pick: number } | { raw: unknown };
 /** A process: one of the live ones (`pick` modulo their number, oldest first; among those
@@ -48,6 +49,8 @@ export interface Ctx {
   pin(pick: number, fallback: unknown): unknown;
   /** An event something is attached to (or `fallback`). */
   event(pick: number, fallback: unknown): unknown;
+  /** The revision of a device's tcx list (1: no list; 0: no such device). */
+  tcxRevision(ifindex: unknown, ingress: boolean): number;
 }
 
 /** A call before it is resolved against the state. */
@@ -157,9 +160,9 @@ function proc<T>(parts: fc.Arbitrary<T>, make: (t: T, ctx: Ctx) => KernelCall, n
 /** Kinds of calls, to generate only some (the real-kernel tests leave out what their kernel
  * refuses): 'tracing' raw_tp and tp_btf programs; 'trampoline' fentry, fexit, fmod_ret and lsm
  * programs (a kernel built without trampolines refuses their load with EPERM); 'cgroup';
- * 'xdp'. */
-export type Family = 'tracing' | 'trampoline' | 'cgroup' | 'xdp';
-export const FAMILIES: readonly Family[] = ['tracing', 'trampoline', 'cgroup', 'xdp'];
+ * 'xdp'; 'tcx' (SCHED_CLS programs on the devices' tcx lists, 6.6). */
+export type Family = 'tracing' | 'trampoline' | 'cgroup' | 'xdp' | 'tcx';
+export const FAMILIES: readonly Family[] = ['tracing', 'trampoline', 'cgroup', 'xdp', 'tcx'];
 
 export const CGROUP_PATHS = ['a', 'a/b', 'c'].map((n) => `/sys/fs/cgroup/${n}`);
 export const CGROUP_ATTACH_TYPES = ['BPF_CGROUP_INET_EGRESS', 'BPF_CGROUP_INET_INGRESS', 'BPF_CGROUP_INET_SOCK_CREATE'] as const;
@@ -199,6 +202,7 @@ const progKinds = (families: readonly Family[]): fc.WeightedArbitrary<BpfAttr>[]
   ...(families.includes('xdp') ? [
     w(fc.constantFrom<BpfAttr>({ prog_type: 'BPF_PROG_TYPE_XDP' }, { prog_type: 'BPF_PROG_TYPE_XDP' }, { prog_type: 'BPF_PROG_TYPE_XDP', expected_attach_type: 'BPF_XDP_DEVMAP' }), 5),
   ] : []),
+  ...(families.includes('tcx') ? [w(fc.constant<BpfAttr>({ prog_type: 'BPF_PROG_TYPE_SCHED_CLS' }), 8)] : []),
   // some that fail: no target, a target for a type that takes none, unknown names and types
   w(fc.constantFrom<BpfAttr>(
     ...(families.includes('trampoline') ? [
@@ -292,7 +296,92 @@ const idOf = (ctx: Ctx, kind: 'prog' | 'map' | 'link', p: { pick: number } | { i
 function autoAttachType(prog: { type: string; eat: string } | undefined, fallback = 'BPF_TRACE_FENTRY'): string {
   if (!prog) return fallback;
   if (prog.type === 'BPF_PROG_TYPE_XDP') return 'BPF_XDP';
+  if (prog.type === 'BPF_PROG_TYPE_SCHED_CLS') return 'BPF_TCX_INGRESS';
   return prog.eat;
+}
+
+// ---- tcx ------------------------------------------------------------------------------------
+
+/** tcx devices: mostly eth0's ingress (frames from veth1 run it), so that lists of a few
+ * entries build up; veth1, lo, a pair the calls may add, none. */
+const tcxIfindexArb = fc.oneof(w(fc.constant(2), 10), w(fc.constantFrom(1, 3), 3), w(fc.constantFrom(4, 5, 0, 99), 1));
+const TCX_DIRS = ['BPF_TCX_INGRESS', 'BPF_TCX_EGRESS'] as const;
+const tcxDirArb = fc.oneof(w(fc.constant<string>('BPF_TCX_INGRESS'), 24), w(fc.constant<string>('BPF_TCX_EGRESS'), 8),
+  w(fc.constantFrom<string>('BPF_NETKIT_PRIMARY', 'BPF_CGROUP_INET_EGRESS'), 1));
+/** Where an entry goes: appended (no flag), first or last, before or after an anchor;
+ * sometimes rules that cannot agree or bits tcx does not take. */
+const tcxPlaceArb = fc.oneof(
+  w(fc.constant<string[]>([]), 12), w(fc.constant(['BPF_F_BEFORE']), 6), w(fc.constant(['BPF_F_AFTER']), 6),
+  w(fc.constantFrom<string[]>(['BPF_F_BEFORE', 'BPF_F_AFTER'], ['BPF_F_ALLOW_MULTI'], ['BPF_F_AFTER', 'BPF_F_ALLOW_MULTI']), 1),
+);
+/** The anchor of BPF_F_BEFORE / BPF_F_AFTER: none, a program or a link by fd, or by id
+ * (a live one's, else one no object has: never the link the call is creating). */
+type TcxAnchor = { kind: 'none' } | { kind: 'prog' | 'link'; fd: FdRef } | { kind: 'prog-id' | 'link-id'; pick: number };
+const tcxAnchorArb: fc.Arbitrary<TcxAnchor> = fc.oneof(
+  w(fc.constant<TcxAnchor>({ kind: 'none' }), 8),
+  w(fdRef('tcx-prog').map((fd): TcxAnchor => ({ kind: 'prog', fd })), 3),
+  w(fdRef('tcx-link').map((fd): TcxAnchor => ({ kind: 'link', fd })), 2),
+  w(fc.record({ kind: fc.constantFrom<'prog-id' | 'link-id'>('prog-id', 'link-id'), pick: fc.oneof(w(pickArb, 9), w(fc.constant(-1), 1)) }), 2),
+);
+/** An anchor goes with BPF_F_BEFORE / BPF_F_AFTER; without them only sometimes (-EINVAL). */
+const tcxStrayArb = fc.oneof(w(fc.constant(false), 7), w(fc.constant(true), 1));
+/** expected_revision: mostly absent; the list's own, or a stale or huge one. */
+const tcxRevisionArb = fc.oneof(w(fc.constant<'none' | 'right' | 'stale' | 'huge'>('none'), 10),
+  w(fc.constant<'none' | 'right' | 'stale' | 'huge'>('right'), 2), w(fc.constantFrom<'none' | 'right' | 'stale' | 'huge'>('stale', 'huge'), 1));
+
+/** The flags and the anchor field (`relative_fd` or `relative_id`) of a place and an anchor. */
+function tcxAnchorFields(ctx: Ctx, t: { place: readonly string[]; anchor: TcxAnchor; stray: boolean }): { flags: string[]; rel: BpfAttr } {
+  const flags = [...t.place];
+  const a = t.anchor;
+  const placed = flags.includes('BPF_F_BEFORE') || flags.includes('BPF_F_AFTER');
+  if (a.kind === 'none' || (!placed && !t.stray)) return { flags, rel: {} };
+  if ('fd' in a) return { flags: a.kind === 'link' ? [...flags, 'BPF_F_LINK'] : flags, rel: { relative_fd: ctx.fd(a.fd) } };
+  const kind = a.kind === 'prog-id' ? 'prog' : 'link';
+  const id = a.pick < 0 ? 999 : ctx.id(kind, a.pick, 999);
+  return { flags: [...flags, 'BPF_F_ID', ...(kind === 'link' ? ['BPF_F_LINK'] : [])], rel: { relative_id: id } };
+}
+
+function tcxRevision(ctx: Ctx, r: 'none' | 'right' | 'stale' | 'huge', ifindex: number, type: string): number | undefined {
+  if (r === 'none') return undefined;
+  if (r === 'huge') return 2 ** 33;
+  const rev = ctx.tcxRevision(ifindex, type !== 'BPF_TCX_EGRESS');
+  return r === 'right' ? Math.max(rev, 1) : rev + 1;
+}
+
+/** The tcx family: SCHED_CLS programs attached with BPF_PROG_ATTACH and BPF_LINK_CREATE to a
+ * device's ingress or egress list, placed with the mprog flags and anchors; BPF_PROG_DETACH,
+ * BPF_PROG_QUERY (BPF_LINK_UPDATE / DETACH and the frames that run the lists are in the
+ * shared intents). */
+function tcxIntents(): fc.WeightedArbitrary<Intent>[] {
+  const where = { ifindex: tcxIfindexArb, type: tcxDirArb, place: tcxPlaceArb, anchor: tcxAnchorArb, stray: tcxStrayArb, rev: tcxRevisionArb };
+  // the program of a new entry: mostly one on no list yet (loaded first where there is none)
+  const newEntryArb = fc.oneof(w(fdRef('spare-tcx-prog'), 3), w(fdRef('tcx-prog'), 1));
+  return [
+    w(bpf('BPF_PROG_ATTACH', fc.record({ ...where, prog: newEntryArb, replace: maybe(fdRef('tcx-prog'), 10) }), (t, ctx) => {
+      const { flags, rel } = tcxAnchorFields(ctx, t);
+      return attrOf({
+        target_ifindex: t.ifindex, attach_bpf_fd: ctx.fd(t.prog), attach_type: t.type,
+        attach_flags: t.replace ? [...flags, 'BPF_F_REPLACE'] : flags.length ? flags : undefined,
+        replace_bpf_fd: t.replace ? ctx.fd(t.replace) : undefined, ...rel, expected_revision: tcxRevision(ctx, t.rev, t.ifindex, t.type),
+      });
+    }, () => ['spare-tcx-prog']), 14),
+    w(bpf('BPF_LINK_CREATE', fc.record({ ...where, prog: newEntryArb }), (t, ctx) => {
+      const { flags, rel } = tcxAnchorFields(ctx, t);
+      const revision = tcxRevision(ctx, t.rev, t.ifindex, t.type);
+      const tcx = attrOf({ ...rel, expected_revision: revision });
+      return attrOf({ prog_fd: ctx.fd(t.prog), target_ifindex: t.ifindex, attach_type: t.type, flags: flags.length ? flags : undefined,
+        tcx: Object.keys(tcx).length ? tcx : undefined });
+    }, () => ['spare-tcx-prog']), 12),
+    w(bpf('BPF_PROG_DETACH', fc.record({ ...where, prog: fc.oneof(w(fdRef('tcx-prog'), 7), w(fc.constant<FdRef>({ raw: 0 }), 3)) }), (t, ctx) => {
+      const { flags, rel } = tcxAnchorFields(ctx, t);
+      return attrOf({ target_ifindex: t.ifindex, attach_bpf_fd: ctx.fd(t.prog), attach_type: t.type, attach_flags: flags.length ? flags : undefined,
+        ...rel, expected_revision: tcxRevision(ctx, t.rev, t.ifindex, t.type) });
+    }, () => ['tcx-prog']), 2),
+    w(bpf('BPF_PROG_QUERY', fc.record({
+      ifindex: tcxIfindexArb, type: fc.constantFrom(...TCX_DIRS), cnt: maybe(fc.constantFrom(0, 1, 2), 4), links: fc.oneof(w(fc.constant(true), 4), w(fc.constant(false), 1)),
+      qflags: maybe(fc.constant(['BPF_F_QUERY_EFFECTIVE']), 12),
+    }), (t) => attrOf({ target_ifindex: t.ifindex, attach_type: t.type, prog_cnt: t.cnt, link_ids: t.links ? [] : undefined, query_flags: t.qflags })), 2),
+  ];
 }
 
 // ---- intents -------------------------------------------------------------------------------
@@ -300,6 +389,8 @@ function autoAttachType(prog: { type: string; eat: string } | undefined, fallbac
 function intentArb(version: number, garbage: number, families: readonly Family[]): fc.Arbitrary<Intent> {
   const none = null;
   const has = (f: Family): boolean => families.includes(f);
+  // (the families' kinds of link for BPF_LINK_UPDATE / DETACH; cgroup and xdp as before tcx came)
+  const linkKindArb = (has('tcx') ? fc.constantFrom('cgroup', 'xdp', 'tcx') : fc.constantFrom('cgroup', 'xdp')) as fc.Arbitrary<'cgroup' | 'xdp' | 'tcx'>;
   const list: fc.WeightedArbitrary<Intent>[] = [
     w(commArb.map((comm) => ({ pid: none, make: (): KernelCall => ({ call: 'spawn', comm }) })), 3),
     w(proc(fc.constant(0), (_t, ctx) => ({ call: 'fork', pid: ctx.pid as number })), 2),
@@ -315,17 +406,18 @@ function intentArb(version: number, garbage: number, families: readonly Family[]
       const attachType = t.attachType === 'auto' ? autoAttachType(prog) : t.attachType;
       if (prog && isCgroupProg(prog.type)) return attrOf({ prog_fd: fd, target_fd: ctx.fd(t.dir), attach_type: attachType, flags: t.cgFlags });
       if (prog?.type === 'BPF_PROG_TYPE_XDP') return attrOf({ prog_fd: fd, target_ifindex: t.ifindex, attach_type: attachType, flags: t.xdpFlags });
+      if (prog?.type === 'BPF_PROG_TYPE_SCHED_CLS') return attrOf({ prog_fd: fd, target_ifindex: t.ifindex, attach_type: attachType });
       return attrOf({ prog_fd: fd, attach_type: attachType, target_fd: t.targetFd, tracing: t.tracing });
     }, () => (has('cgroup') ? ['prog', 'cgroup-dir'] : ['prog'])), 6),
     w(fc.oneof(
-      bpf('BPF_LINK_UPDATE', fc.record({ kind: fc.constantFrom('cgroup', 'xdp') as fc.Arbitrary<'cgroup' | 'xdp'>, any: fc.boolean(), link: fc.nat(7), prog: fc.nat(7), old: maybe(fc.nat(7), 3) }), (t, ctx) => {
+      bpf('BPF_LINK_UPDATE', fc.record({ kind: linkKindArb, any: fc.boolean(), link: fc.nat(7), prog: fc.nat(7), old: maybe(fc.nat(7), 3) }), (t, ctx) => {
         const link = ctx.fd(t.any ? { want: 'link', pick: t.link } : { want: `${t.kind}-link`, pick: t.link });
         const prog = (pick: number): unknown => ctx.fd({ want: t.any ? 'prog' : `${t.kind}-prog`, pick });
         return attrOf({ link_fd: link, new_prog_fd: prog(t.prog), ...(t.old !== undefined ? { flags: ['BPF_F_REPLACE'], old_prog_fd: prog(t.old) } : {}) });
       }, (t) => (t.any ? ['link', 'prog'] : [`${t.kind}-link`, `${t.kind}-prog`])),
-      bpf('BPF_LINK_DETACH', fc.record({ kind: fc.constantFrom('cgroup', 'xdp') as fc.Arbitrary<'cgroup' | 'xdp'>, any: fc.boolean(), link: fc.nat(7) }),
+      bpf('BPF_LINK_DETACH', fc.record({ kind: linkKindArb, any: fc.boolean(), link: fc.nat(7) }),
         (t, ctx) => ({ link_fd: ctx.fd({ want: t.any ? 'link' : `${t.kind}-link`, pick: t.link }) }), (t) => [t.any ? 'link' : `${t.kind}-link`]),
-    ), has('cgroup') || has('xdp') ? 3 : 1),
+    ), has('cgroup') || has('xdp') || has('tcx') ? 3 : 1),
     w(bpf('BPF_OBJ_PIN', fc.record({ path: pinPathArb, fd: fdRef('bpf') }), (t, ctx) => ({ pathname: t.path, bpf_fd: ctx.fd(t.fd) }), () => ['bpf']), 7),
     // pin and get relative to a directory fd (BPF_F_PATH_FD, 6.5+): a BPF FS directory mostly,
     // also one that was removed since, a cgroup directory, or a path_fd without the flag
@@ -357,7 +449,7 @@ function intentArb(version: number, garbage: number, families: readonly Family[]
       (t, ctx) => attrOf({ bpf_fd: ctx.fd(t.fd), info: {}, info_len: t.len }), () => ['bpf']), 3),
     w(fc.record({
       pick: fc.oneof(w(pickArb, 7), w(fc.constant(-1), 3)),
-      event: fc.oneof(w(fc.constantFrom(...EVENTS, ...(has('cgroup') ? CGROUP_EVENTS : []), ...(has('xdp') ? XDP_EVENTS : [])), 9),
+      event: fc.oneof(w(fc.constantFrom(...EVENTS, ...(has('cgroup') ? CGROUP_EVENTS : []), ...(has('xdp') || has('tcx') ? XDP_EVENTS : [])), 9),
         w(fc.constantFrom<unknown>('tracepoint:nope', 'function:nope', 'bogus', '', 7, 'cgroup:/sys/fs/cgroup/nope:BPF_CGROUP_INET_EGRESS', 'xdp:nope'), 1)),
     }).map(({ pick, event }) => ({
       pid: none,
@@ -414,11 +506,16 @@ function intentArb(version: number, garbage: number, families: readonly Family[]
         }, ['xdp-prog']), 4),
       w(bpf('BPF_LINK_CREATE', fc.record({ prog: fdRef('xdp-prog'), ifindex: ifindexArb, flags: xdpFlagsArb }),
         (t, ctx) => attrOf({ prog_fd: ctx.fd(t.prog), target_ifindex: t.ifindex, attach_type: 'BPF_XDP', flags: t.flags }), () => ['xdp-prog']), 1),
+    );
+  }
+  if (has('xdp') || has('tcx')) {
+    list.push(
       w(proc(fc.constantFrom<[unknown, unknown]>(['v0', 'v1'], ['v0', 'v1'], ['v0', 'v0'], ['eth0', 'x'], ['', 'y']),
         ([name, peer], ctx) => raw({ call: 'netlinkVethAdd', pid: ctx.pid, name, peer })), 1),
       w(proc(fc.constantFrom<unknown>('v0', 'v1', 'v0', 'lo', 'nope'), (name, ctx) => raw({ call: 'netlinkLinkDel', pid: ctx.pid, name })), 1),
     );
   }
+  if (has('tcx')) list.push(...tcxIntents());
   return fc.oneof(...list);
 }
 
@@ -445,15 +542,19 @@ const garbageArb: fc.Arbitrary<Intent> = fc.oneof(
 // ---- resolving intents -------------------------------------------------------------------------
 
 /** Is an open file's target what `want` asks for? */
-function fileIs(t: FileTarget, want: FdWant): boolean {
+function fileIs(t: FileTarget, want: FdWant, onTcx: (p: BpfProg) => boolean = () => false): boolean {
   switch (want) {
     case 'any': return true;
     case 'bpf': return t.kind === 'prog' || t.kind === 'map' || t.kind === 'link';
     case 'tracing-prog': return t.kind === 'prog' && /^BPF_PROG_TYPE_(RAW_TRACEPOINT|TRACING|LSM)$/.test(BPF_PROG_TYPE[t.type] ?? '');
     case 'cgroup-prog': return t.kind === 'prog' && isCgroupProg(BPF_PROG_TYPE[t.type] ?? '');
     case 'xdp-prog': return t.kind === 'prog' && BPF_PROG_TYPE[t.type] === 'BPF_PROG_TYPE_XDP';
+    case 'tcx-prog': return t.kind === 'prog' && BPF_PROG_TYPE[t.type] === 'BPF_PROG_TYPE_SCHED_CLS';
+    // a SCHED_CLS program on no tcx list yet (one more entry; a program is on a list once)
+    case 'spare-tcx-prog': return t.kind === 'prog' && BPF_PROG_TYPE[t.type] === 'BPF_PROG_TYPE_SCHED_CLS' && !onTcx(t);
     case 'cgroup-link': return t.kind === 'link' && t.target.kind === 'cgroup';
     case 'xdp-link': return t.kind === 'link' && t.target.kind === 'xdp';
+    case 'tcx-link': return t.kind === 'link' && t.target.kind === 'tcx';
     case 'cgroup-dir': return t.kind === 'dir' && !!t.inode.cgroup;
     default: return t.kind === want;
   }
@@ -470,6 +571,8 @@ function provide(want: FdWant, pid: number, pick: number, families: readonly Fam
     case 'map': return { call: 'bpf', pid, cmd: 'BPF_MAP_CREATE', attr: { map_type: 'BPF_MAP_TYPE_ARRAY', key_size: 4, value_size: 8, max_entries: 1 } };
     case 'cgroup-prog': return load({ prog_type: 'BPF_PROG_TYPE_CGROUP_SKB', expected_attach_type: 'BPF_CGROUP_INET_EGRESS' });
     case 'xdp-prog': return load({ prog_type: 'BPF_PROG_TYPE_XDP' });
+    case 'tcx-prog':
+    case 'spare-tcx-prog': return load({ prog_type: 'BPF_PROG_TYPE_SCHED_CLS' });
     case 'cgroup-dir': return { call: 'open', pid, path: pick % 2 ? CGROUP_PATHS[0]! : '/sys/fs/cgroup' };
     case 'dir': return { call: 'open', pid, path: '/sys/fs/bpf' };
     case 'tracing-prog':
@@ -480,6 +583,7 @@ function provide(want: FdWant, pid: number, pick: number, families: readonly Fam
         ...(families.includes('trampoline') ? [{ prog_type: 'BPF_PROG_TYPE_TRACING', expected_attach_type: 'BPF_TRACE_FENTRY', attach_func_name: 'do_unlinkat' }] : []),
         ...(families.includes('cgroup') && want === 'prog' ? [{ prog_type: 'BPF_PROG_TYPE_CGROUP_SKB', expected_attach_type: 'BPF_CGROUP_INET_EGRESS' }] : []),
         ...(families.includes('xdp') && want === 'prog' ? [{ prog_type: 'BPF_PROG_TYPE_XDP' }] : []),
+        ...(families.includes('tcx') && want === 'prog' ? [{ prog_type: 'BPF_PROG_TYPE_SCHED_CLS' }] : []),
       ];
       return kinds.length ? load(kinds[pick % kinds.length]!) : null;
     }
@@ -498,6 +602,8 @@ export function resolveIntents(intents: readonly (Intent | undefined)[], version
   const kernel = new Kernel({ version, log: false });
   const k = kernel.internals;
   const out: KernelCall[] = [];
+  const onTcx = (p: BpfProg): boolean => [...k.netdevs.values()].some((d) =>
+    [d.tcx.ingress, d.tcx.egress].some((b) => b?.entries.some((e) => e.prog === p)));
   for (const it of intents) {
     if (!it) continue;
     let call: KernelCall;
@@ -507,7 +613,7 @@ export function resolveIntents(intents: readonly (Intent | undefined)[], version
       const fdsOf = (p: Process | undefined, want: FdWant): number[] => {
         const out: number[] = [];
         p?.fds.forEach((s, fd) => {
-          if (s && fileIs(s.file.target, want)) out.push(fd);
+          if (s && fileIs(s.file.target, want, onTcx)) out.push(fd);
         });
         return out;
       };
@@ -554,8 +660,16 @@ export function resolveIntents(intents: readonly (Intent | undefined)[], version
             ...[...k.trampolines.keys()].map((f) => `function:${f}`),
             ...[...k.cgroups.values()].flatMap((cg) => [...cg.progs.keys()].map((a) => `cgroup:${k.vfs.pathOf(cg.inode)}:${BPF_ATTACH_TYPE[a]}`)),
             ...[...k.netdevs.values()].filter((d) => d.xdp.skb || d.xdp.drv).map((d) => `xdp:${d.name}`),
+            // a tcx list runs on frames that arrive at its device (ingress) or leave it (egress: to the peer)
+            ...[...k.netdevs.values()].flatMap((d) => [
+              ...(d.tcx.ingress ? [`xdp:${d.name}`] : []), ...(d.tcx.egress ? [`xdp:${(d.peer ?? d).name}`] : []),
+            ]),
           ];
           return points.length ? points[pick % points.length]! : fallback;
+        },
+        tcxRevision: (ifindex, ingress) => {
+          const dev = typeof ifindex === 'number' ? k.netdevs.get(ifindex) : undefined;
+          return dev ? (ingress ? dev.tcx.ingress : dev.tcx.egress)?.revision ?? 1 : 0;
         },
       };
       call = provider ?? it.make(ctx);
