@@ -909,6 +909,39 @@ function tcxDevices(): KernelCall[] {
   return s.calls;
 }
 
+/** Odd values: a link or map fd where a program is wanted, fd and ifindex -1, u64 revisions,
+ * a query buffer larger than the list, detach by an anchor alone, link_create flags. */
+function tcxOdd(): KernelCall[] {
+  const s = new Scenario();
+  s.load('A', 'tc').load('B', 'tc').bpf('BPF_MAP_CREATE', { map_type: 'BPF_MAP_TYPE_ARRAY', key_size: 4, value_size: 8, max_entries: 1 }, 'M');
+  tcxLink(s, 'L', 'A', ETH0);
+  tcxAttach(s, ETH0, 'L'); // EINVAL: a link fd as the program
+  tcxAttach(s, ETH0, 'B', ING, ['BPF_F_REPLACE'], { replace_bpf_fd: s.fd('L') }); // EINVAL
+  tcxAttach(s, ETH0, 'B', ING, ['BPF_F_BEFORE'], { relative_fd: s.fd('M') }); // EINVAL: a map anchor
+  tcxAttach(s, ETH0, 'B', ING, ['BPF_F_BEFORE', 'BPF_F_LINK'], { relative_fd: s.fd('M') }); // EINVAL
+  tcxAttach(s, ETH0, 'B', ING, ['BPF_F_BEFORE'], { relative_fd: -1 }); // EBADF
+  tcxAttach(s, -1, 'B'); // ENODEV
+  tcxAttach(s, ETH0, 'B', ING, 0, { expected_revision: 2 ** 32 + 2 }); // ESTALE: no 32-bit wrap
+  tcxAttach(s, ETH0, 'B', ING, ['BPF_F_AFTER', 'BPF_F_ID', 'BPF_F_LINK'], { relative_id: idOf(s, 'L') });
+  tcxQuery(s, ETH0, ING, { prog_cnt: 1000, prog_attach_flags: [] });
+  tcxDetach(s, ETH0, 'B', EGR); // ENOENT: another list
+  // with the program named, an anchor without BEFORE/AFTER is looked up, then not used: 0
+  tcxDetach(s, ETH0, 'B', ING, ['BPF_F_ID'], { relative_id: idOf(s, 'A') });
+  tcxAttach(s, ETH0, 'B', ING, ['BPF_F_AFTER']);
+  tcxDetach(s, ETH0, 'B', ING, ['BPF_F_AFTER', 'BPF_F_LINK'], { relative_fd: s.fd('L') }); // B is after L: ok
+  tcxDetach(s, ETH0, 'B', ING, ['BPF_F_ID'], { relative_id: 999 }); // ENOENT (no such anchor, and B is gone)
+  tcxDetach(s, ETH0, 0, ING, ['BPF_F_LINK'], { relative_fd: s.fd('L') }); // EINVAL
+  tcxDetach(s, ETH0, 0, ING, ['BPF_F_BEFORE', 'BPF_F_LINK'], { relative_fd: s.fd('L') }); // nothing before L: the first is L's, EBUSY
+  s.update('L', 'B', { flags: ['BPF_F_REPLACE'], old_prog_fd: s.fd('A') });
+  tcxQuery(s, ETH0);
+  tcxLink(s, 'l1', 'A', ETH0, ING, 0, { expected_revision: 2 ** 32 + 2 }); // ESTALE
+  tcxLink(s, 'l2', 'A', ETH0, ING, ['BPF_F_REPLACE', 'BPF_F_BEFORE']); // ENOENT
+  tcxLink(s, 'l3', 'A', ETH0, EGR, ['BPF_F_BEFORE', 'BPF_F_AFTER']); // ERANGE on an empty list
+  tcxLink(s, 'l4', 'A', ETH0, EGR, ['BPF_F_BEFORE', 'BPF_F_ID'], { relative_id: idOf(s, 'B') }); // ENOENT: B is on the ingress list
+  s.bpf('BPF_LINK_GET_NEXT_ID', { start_id: 0 }).trigger('xdp:eth0').info('A').info('B');
+  return s.calls;
+}
+
 /** 63 programs per list (bpf_mprog_max(): 64 slots, the last one ends the array), links and
  * BPF_PROG_ATTACH entries together; a full list refuses an insert after the anchor lookup,
  * before BPF_F_BEFORE/AFTER are placed; a replace still works. */
@@ -977,4 +1010,5 @@ export const SCENARIOS: Record<string, () => KernelCall[]> = {
   'tcx: fds, pins, fork, exit': tcxLifetimes,
   'tcx: device removal, veth pairs': tcxDevices,
   'tcx: 63 programs per list': tcxLimit,
+  'tcx: odd values': tcxOdd,
 };
