@@ -32,7 +32,14 @@ test('BPF C in the local Monaco editor, loaded with libbpf; errors as markers; b
   await expect(pg.nodes('prog')).toHaveCount(2);
   await expect(pg.nodes('link')).toHaveCount(2);
   await expect(pg.node('map', /test_lin\.bss/)).toBeVisible();
+  // the Inspector lists the step's system calls: what libbpf asked of the kernel
+  await pg.inspector.getByText(/^\d+ calls to the kernel$/).click();
+  const calls = pg.inspector.getByRole('list', { name: 'System calls of this step' });
+  await expect(calls).toContainText('bpf(BPF_MAP_CREATE');
+  await expect(calls).toContainText('bpf(BPF_PROG_LOAD');
+  await expect(calls).toContainText('bpf(BPF_RAW_TRACEPOINT_OPEN');
   expect(await pg.fire('tracepoint:sys_enter')).toContain('ran raw_tp_prog, tp_btf_prog');
+  await expect(pg.inspector).toContainText(/ran\s*raw_tp_prog \(prog \d+\), tp_btf_prog \(prog \d+\)/);
 
   await page.getByRole('tab', { name: 'Console (bpftool)' }).click();
   await page.getByLabel('Shell command').fill('bpftool link show');

@@ -1,7 +1,7 @@
 /** The side panel: what the selection is, what holds it and what would free it, in words. */
 import { useMemo } from 'react';
 import { buildGraph, explain } from '../graph/index';
-import { commandText, failed, firedEvent, type Step } from '../store/index';
+import { callText, commandText, failed, firedEvent, type Step } from '../store/index';
 import { ActionButton } from './ActionButton';
 import { useSnapshot } from './hooks';
 import { usePlayground } from './store';
@@ -15,9 +15,25 @@ function StepDetails() {
       <dt>call</dt><dd><code>{commandText(step.command)}</code></dd>
       <dt>returned</dt><dd className={failed(step.command, r) ? 'err' : undefined}>{step.command.kind === 'shell' ? `exit ${r.exitCode ?? 0}` : r.ret < 0 ? `-${r.errno} (${r.ret})` : r.ret}</dd>
       {r.why && <><dt>why</dt><dd>{r.why}</dd></>}
-      {firedEvent(step.command) && <><dt>ran</dt><dd>{r.ran.length ? `prog ids ${r.ran.join(', ')}` : 'nothing'}</dd></>}
+      {firedEvent(step.command) && <><dt>ran</dt><dd>{r.ran.length ? r.ran.map((id) => progWords(step, id)).join(', ') : 'nothing'}</dd></>}
+      {step.command.kind !== 'syscall' && r.calls && r.calls.length > 0 && (
+        <><dt>syscalls</dt><dd>
+          <details>
+            <summary>{r.calls.length} call{r.calls.length > 1 ? 's' : ''} to the kernel</summary>
+            <ol className="strace" aria-label="System calls of this step">
+              {r.calls.map((c, i) => <li key={i}><code>{callText(c)}</code></li>)}
+            </ol>
+          </details>
+        </dd></>
+      )}
     </dl>
   );
+}
+
+/** "second (prog 2)": a program that ran, by its name at that step. */
+function progWords(step: Step, id: number): string {
+  const p = step.snapshot.progs.find((x) => x.id === id);
+  return p?.name ? `${p.name} (prog ${id})` : `prog ${id}`;
 }
 
 /** A name for an object that is not alive at this step: its title at a step that has it. */
