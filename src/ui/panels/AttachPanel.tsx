@@ -53,6 +53,12 @@ export function AttachPanel() {
         {how === 'cgroup' && prog && <CgroupAttach snap={snap} pid={pid} prog={fd} attachType={String(prog.expectedAttachType)} />}
         {how === 'xdp' && <XdpAttach snap={snap} pid={pid} prog={fd} />}
         {how === 'tcx' && prog && <TcxAttach snap={snap} pid={pid} prog={fd} attachType={String(prog.expectedAttachType)} />}
+        {how === 'iter' && prog && (
+          <>
+            <p className="hint">An iterator over {prog.attachTarget ?? '?'}: the link runs nothing until a file made from it (BPF_ITER_CREATE, or open() of its pin) is read.</p>
+            <ActionButton id="attach.iter_link" className="primary" args={{ pid: p, prog: fd ?? undefined }} />
+          </>
+        )}
         {how === null && prog && <p className="hint">This program type is not attachable from this panel.</p>}
       </fieldset>
       <h3>Links</h3>
@@ -64,7 +70,9 @@ export function AttachPanel() {
               <span className="muted">{String(l.type).replace('BPF_LINK_TYPE_', '').toLowerCase()} → {l.target} · refcnt {l.refcnt}</span>{' '}
               <span className={`badge ${l.attached ? 'ok' : 'warn'}`}>{l.attached ? 'attached' : 'detached'}</span>
             </button>
-            {links.filter((x) => x.target === l.key).map((m) => <ActionButton key={m.fd} id="link.detach" args={{ pid: p, fd: m.fd }}>detach fd {m.fd}</ActionButton>)}
+            {links.filter((x) => x.target === l.key).map((m) => (String(l.type) === 'BPF_LINK_TYPE_ITER'
+              ? <ActionButton key={m.fd} id="link.iter_create" args={{ pid: p, fd: m.fd }}>iterator file from fd {m.fd}</ActionButton>
+              : <ActionButton key={m.fd} id="link.detach" args={{ pid: p, fd: m.fd }}>detach fd {m.fd}</ActionButton>))}
           </li>
         ))}
         {snap.links.length === 0 && <li className="muted">No links.</li>}
