@@ -449,7 +449,8 @@ function intentArb(version: number, garbage: number, families: readonly Family[]
       (t, ctx) => attrOf({ bpf_fd: ctx.fd(t.fd), info: {}, info_len: t.len }), () => ['bpf']), 3),
     w(fc.record({
       pick: fc.oneof(w(pickArb, 7), w(fc.constant(-1), 3)),
-      event: fc.oneof(w(fc.constantFrom(...EVENTS, ...(has('cgroup') ? CGROUP_EVENTS : []), ...(has('xdp') || has('tcx') ? XDP_EVENTS : [])), 9),
+      event: fc.oneof(w(fc.constantFrom(...EVENTS, ...(has('cgroup') ? CGROUP_EVENTS : []), ...(has('xdp') || has('tcx') ? XDP_EVENTS : []),
+        ...(has('tcx') ? TCX_EVENTS : [])), 9),
         w(fc.constantFrom<unknown>('tracepoint:nope', 'function:nope', 'bogus', '', 7, 'cgroup:/sys/fs/cgroup/nope:BPF_CGROUP_INET_EGRESS', 'xdp:nope'), 1)),
     }).map(({ pick, event }) => ({
       pid: none,
@@ -521,6 +522,8 @@ function intentArb(version: number, garbage: number, families: readonly Family[]
 
 export const CGROUP_EVENTS = ['/sys/fs/cgroup', ...CGROUP_PATHS].flatMap((p) => CGROUP_ATTACH_TYPES.map((a) => `cgroup:${p}:${a}`));
 export const XDP_EVENTS = ['xdp:lo', 'xdp:eth0', 'xdp:veth1', 'xdp:v0'];
+/** A frame by the list it crosses first: arriving at a device, or sent by it; and two odd ones. */
+export const TCX_EVENTS = ['tcx:eth0:ingress', 'tcx:veth1:egress', 'tcx:lo:egress', 'tcx:v0:ingress', 'tcx:eth0:sideways', 'tcx:eth0'];
 
 /** Malformed calls: wrong types, bad fds, dead pids, unknown commands and call names. */
 const garbageArb: fc.Arbitrary<Intent> = fc.oneof(
@@ -662,7 +665,8 @@ export function resolveIntents(intents: readonly (Intent | undefined)[], version
             ...[...k.netdevs.values()].filter((d) => d.xdp.skb || d.xdp.drv).map((d) => `xdp:${d.name}`),
             // a tcx list runs on frames that arrive at its device (ingress) or leave it (egress: to the peer)
             ...[...k.netdevs.values()].flatMap((d) => [
-              ...(d.tcx.ingress ? [`xdp:${d.name}`] : []), ...(d.tcx.egress ? [`xdp:${(d.peer ?? d).name}`] : []),
+              ...(d.tcx.ingress ? [`xdp:${d.name}`, `tcx:${d.name}:ingress`] : []),
+              ...(d.tcx.egress ? [`xdp:${(d.peer ?? d).name}`, `tcx:${d.name}:egress`] : []),
             ]),
           ];
           return points.length ? points[pick % points.length]! : fallback;

@@ -42,20 +42,26 @@ function lowestFreeFd(snap: KernelSnapshot, pid: unknown): number | undefined {
  * (their `runs`: the programs in run order), or null where the snapshot cannot tell (a
  * cgroup with nothing of its own attached may inherit programs). */
 function expectedRun(snap: KernelSnapshot, event: unknown): number[] | null {
-  const points = snap.attachPoints.filter((a) => a.key === event);
   const ids = new Map(snap.progs.map((p) => [p.key, p.id]));
-  const runsOf = (key: string): number[] => (snap.attachPoints.find((a) => a.key === key)?.runs ?? []).map((pk) => ids.get(pk) ?? -1);
-  if (typeof event === 'string' && event.startsWith('xdp:')) {
-    // a frame from the veth peer (lo: from itself): the peer's tcx egress list, then the
-    // native XDP slot if it is used, else the generic one (offloaded programs run on the
-    // NIC), then the device's tcx ingress list
-    const name = event.slice(4);
+  const runsOf = (key: string, mode?: string): number[] =>
+    (snap.attachPoints.find((a) => a.key === key && (!mode || a.mode === mode))?.runs ?? []).map((pk) => ids.get(pk) ?? -1);
+  if (typeof event === 'string' && (event.startsWith('xdp:') || event.startsWith('tcx:'))) {
+    // a frame from the veth peer (lo: from itself) arriving at a device: the peer's tcx
+    // egress list, then the native XDP slot if it is used, else the generic one (offloaded
+    // programs run on the NIC), then the device's tcx ingress list. tcx:IF:ingress is the
+    // frame arriving at IF, tcx:IF:egress the one IF sends (arriving at its peer).
+    let name = event.slice(4);
+    if (event.startsWith('tcx:')) {
+      const sep = name.lastIndexOf(':');
+      const sender = snap.netdevs.find((d) => d.name === name.slice(0, sep));
+      name = name.slice(sep + 1) === 'egress' ? sender?.peer ?? sender?.name ?? '' : name.slice(0, sep);
+    }
     const dev = snap.netdevs.find((d) => d.name === name);
     if (!dev) return [];
-    const xdp = points.find((a) => a.mode === 'drv') ?? points.find((a) => a.mode === 'skb');
-    return [...runsOf(`tcx:${dev.peer ?? dev.name}:egress`), ...(xdp?.runs ?? []).map((pk) => ids.get(pk) ?? -1), ...runsOf(`tcx:${name}:ingress`)];
+    const drv = runsOf(`xdp:${name}`, 'drv');
+    return [...runsOf(`tcx:${dev.peer ?? dev.name}:egress`), ...(drv.length ? drv : runsOf(`xdp:${name}`, 'skb')), ...runsOf(`tcx:${name}:ingress`)];
   }
-  const ap = points[0];
+  const ap = snap.attachPoints.find((a) => a.key === event);
   if (!ap) return typeof event === 'string' && event.startsWith('cgroup:') ? null : [];
   return ap.runs.map((pk) => ids.get(pk) ?? -1);
 }
