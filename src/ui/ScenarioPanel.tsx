@@ -31,7 +31,8 @@ export function ScenarioPanel() {
   const cursor = usePlayground((s) => s.cursor);
   const theme = usePlayground((s) => s.theme);
   const [monaco, setMonaco] = useState(false);
-  const [example, setExample] = useState(GALLERY[0]!.id);
+  // the example on view: the loaded scenario's, when it is one (a share link, an embed), else the first
+  const [example, setExample] = useState(() => GALLERY.find((g) => g.text === scenarioUi.getState().text)?.id ?? GALLERY[0]!.id);
   const [busy, setBusy] = useState(false);
   const set = scenarioUi.getState().set;
   // What the recorder writes is at the end: keep it in view (not what the user types).
