@@ -22,7 +22,7 @@ export interface Compared {
   kernelRelease: string;
 }
 
-const PROG_INFO_KEPT = ['type', 'id', 'name', 'map_ids', 'nr_map_ids', 'run_cnt'];
+const PROG_INFO_KEPT = ['type', 'id', 'name', 'map_ids', 'nr_map_ids', 'run_cnt', 'tag', 'xlated_prog_len', 'jited_prog_len'];
 
 /** The model's trace of `calls` on a fresh kernel of `version`. */
 export function modelTrace(calls: readonly KernelCall[], version = '6.18'): TraceEntry[] {

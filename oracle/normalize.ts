@@ -32,7 +32,8 @@ export function renumberer(): Renumber {
 
 const TRACING_TYPES = ['BPF_PROG_TYPE_KPROBE', 'BPF_PROG_TYPE_TRACEPOINT', 'BPF_PROG_TYPE_PERF_EVENT',
   'BPF_PROG_TYPE_RAW_TRACEPOINT', 'BPF_PROG_TYPE_RAW_TRACEPOINT_WRITABLE', 'BPF_PROG_TYPE_TRACING', 'BPF_PROG_TYPE_LSM'];
-const JIT_FIELDS = ['jited_prog_len', 'nr_jited_ksyms', 'nr_jited_func_lens', 'nr_jited_line_info', 'jited_line_info_rec_size'];
+// jited_prog_len is compared: the model gives the canonical program's x86-64 JIT size (insns.ts)
+const JIT_FIELDS = ['nr_jited_ksyms', 'nr_jited_func_lens', 'nr_jited_line_info', 'jited_line_info_rec_size'];
 /** The id a `*_GET_NEXT_ID` writes back (the calls' own ids are the model's in both traces:
  * they are inputs, compared as given, and take no numbers). */
 const NEXT_ID_KIND: Record<string, 'prog' | 'map' | 'link'> = {

@@ -11,6 +11,7 @@ import { VMLINUX_BTF_OBJ_ID } from './btf';
 import type { BpfAttr } from './call';
 import { Errno } from './errno';
 import { fget } from './fdtable';
+import { jitedProgLen } from './insns';
 import type { BpfLink, BpfMap, BpfProg, Process } from './objects';
 import { fail, type KernelState } from './state';
 import { BPF_ATTACH_TYPE, BPF_LINK_TYPE, BPF_MAP_TYPE, BPF_PROG_TYPE, enumName } from './uapi';
@@ -41,7 +42,7 @@ const LINK_UNION = 16;
 function progInfo(k: KernelState, p: BpfProg): Record<string, unknown> {
   return {
     type: enumName(BPF_PROG_TYPE, p.type), id: p.id, tag: p.tag,
-    jited_prog_len: 0, xlated_prog_len: p.insnCnt * 8, load_time: p.loadTime, created_by_uid: 0,
+    jited_prog_len: jitedProgLen(p.type, (p.insnCnt - 2) / 2), xlated_prog_len: p.insnCnt * 8, load_time: p.loadTime, created_by_uid: 0,
     nr_map_ids: p.usedMaps.length, map_ids: p.usedMaps.map((m) => m.id).slice(0, 64),
     name: p.name, ifindex: 0, gpl_compatible: p.gplCompatible ? 1 : 0, netns_dev: 0, netns_ino: 0,
     // One JITed image, one function; BTF record sizes as the kernel reports them without BTF.

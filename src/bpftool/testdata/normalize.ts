@@ -3,7 +3,6 @@
  * object ids (shared with everything else on a real machine: renumbered per kind in order of
  * first appearance), load times, cgroup ids (inode numbers), and what the model does not know or the reference build
  * lacks, each named here:
- * - JIT image sizes: the model reports `jited_prog_len` 0 (bpftool: `not jited`);
  * - `pids` lines: the reference bpftool 7.7.0 was built without skeletons, so it has none;
  * - the order of several `pinned` lines of one object, when the model's snapshot has no
  *   inode numbers to tell bpftool's readdir order (sorted on both sides then).
@@ -48,10 +47,7 @@ export function normalize(text: string, o: NormalizeOptions = {}): string {
     .replace(/loaded_at \S+/g, 'loaded_at T')
     .replace(/("loaded_at": ?)\d+/g, '$1T')
     .replace(/cgroup_id [1-9]\d*/g, 'cgroup_id C')
-    .replace(/("cgroup_id": ?)[1-9]\d*/g, '$1C')
-    .replace(/ {2}jited \d+B| {2}not jited/g, '  jited ?B')
-    .replace(/("jited": ?)true,(\s*)"bytes_jited": ?\d+,/g, '$1?,')
-    .replace(/("jited": ?)false,/g, '$1?,');
+    .replace(/("cgroup_id": ?)[1-9]\d*/g, '$1C');
   if (o.stripPids) {
     s = s.replace(/\n\tpids [^\n]*/g, '')
       .replace(/,"pids":\[(\{[^\]]*\})?\]/g, '')
