@@ -77,6 +77,7 @@ export const ATTR_FIELDS: Readonly<Record<string, Readonly<Record<string, FieldS
     'netfilter.pf': u32(16), 'netfilter.hooknum': u32(20), 'netfilter.priority': u32(24), 'netfilter.flags': u32(28),
     iter_info_len: u32(24) },
   BPF_ITER_CREATE: { link_fd: u32(0), flags: u32(4) },
+  BPF_MAP_FREEZE: { map_fd: u32(0) },
   BPF_LINK_UPDATE: { link_fd: u32(0), new_prog_fd: u32(4), new_map_fd: u32(4), flags: flags(8), old_prog_fd: u32(12),
     old_map_fd: u32(12) },
   BPF_LINK_DETACH: { link_fd: u32(0) },

@@ -10,6 +10,5 @@ describe('waiting for the kernel model', () => {
   it.todo('link show of netns links and net show flow_dissector: needs netns links and a netns fd to query');
   it.todo('link show of perf_event links (tracepoint, kprobe, uprobe lines): needs perf_event_open and tracefs');
   it.todo('-f: the order of several pins of one object (readdir newest first): needs inode numbers in snapshot().bpffs');
-  it.todo('map show `frozen` for .rodata maps: needs BPF_MAP_FREEZE (libbpf freezes .rodata at load)');
   it.todo('net attach xdpgeneric over a native program: needs netlink extack ("libbpf: Kernel error message: ...")');
 });

@@ -31,6 +31,7 @@ function check(name: string): void {
 describe('bpftool output matches the real bpftool 7.7.0 on the same state', () => {
   it('links, programs and maps of the link_pinning state: show, pin, errors, -j/-p/-f', () => check('links'));
   it('cgroup and XDP attachments, legacy and links: cgroup show/tree/attach/detach, net show/attach/detach, detached links', () => check('attach'));
+  it('frozen maps (BPF_MAP_FREEZE): map show plain, -j, -p; a second freeze is EPERM', () => check('frozen'));
   it('iterator links: link show -j/-f/-p pinned, prog show, detach (EOPNOTSUPP)', () => check('iter'));
   it('tcx lists: links and BPF_PROG_ATTACH entries, net show, net attach/detach with prepend, link show, detach', () => check('tcx'));
 });

@@ -83,12 +83,12 @@ export function mapParseFd(a: Args, openFlags: number): number {
 
 interface ShowCtx { pinned: Map<number, string[]> | null; refs: Map<number, ObjRef[]> }
 
-/** `show_map_close_plain` / `_json`. The model has no `BPF_MAP_FREEZE`: never `frozen`. */
+/** `show_map_close_plain` / `_json`; `frozen` is fdinfo's (the model's procfs: the snapshot). */
 function showMap(t: Tool, info: Info, c: ShowCtx): void {
   const id = num(info.id);
   const memlock = mapMemlock(info as unknown as MapInfoLike);
   const typeStr = mapTypeStr(info.type);
-  const frozen = 0;
+  const frozen = t.kernel.snapshot().maps.find((m) => m.id === id)?.frozen ? 1 : 0;
   const j = t.json;
   if (j) {
     j.startObject();
@@ -115,6 +115,7 @@ function showMap(t: Tool, info: Info, c: ShowCtx): void {
   emitPinnedPlain(t, c.pinned, id);
   if (num(info.btf_id) || frozen) t.printf('\n\t');
   if (num(info.btf_id)) t.printf(`btf_id ${num(info.btf_id)}`);
+  if (frozen) t.printf(`${num(info.btf_id) ? '  ' : ''}frozen`);
   emitRefsPlain(t, c.refs, id);
   t.printf('\n');
 }

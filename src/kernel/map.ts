@@ -2,7 +2,7 @@
 import { checkAttr, enumField, flagsField, objName, u32, type FieldSpec } from './attr';
 import type { BpfAttr } from './call';
 import { Errno } from './errno';
-import { allocFd, newFd } from './fdtable';
+import { allocFd, fget, newFd } from './fdtable';
 import type { BpfMap, Process } from './objects';
 import { fail, mapKey, show, type KernelState } from './state';
 import { BPF_MAP_TYPE, BPF_MAP_TYPE_SINCE, FLAG_VALUES } from './uapi';
@@ -116,7 +116,7 @@ export function bpfMapCreate(k: KernelState, p: Process, attr: BpfAttr): number 
     kind: 'map', oid: k.oid(), id: 0, refcnt: 1, usercnt: 1, type, keySize: key, valueSize: value,
     // bpf_map_flags_retain_permanent: RDONLY/WRONLY belong to the fd, not the map
     maxEntries: max, mapFlags: flags & ~(FLAG_VALUES.BPF_F_RDONLY | FLAG_VALUES.BPF_F_WRONLY),
-    name, freed: false,
+    name, frozen: false, freed: false,
   };
   map.id = k.mapIdr.alloc(map);
   // bpf_map_alloc_id comes before bpf_map_new_fd: an EMFILE puts the map, its id is consumed.
@@ -125,4 +125,24 @@ export function bpfMapCreate(k: KernelState, p: Process, attr: BpfAttr): number 
   if (k.keepLog) k.emit('alloc', 'map_create', `map ${map.id}${name ? ` "${name}"` : ''} created: ${typeName}, refcnt 1 / usercnt 1, owned by its new fd`, { obj: mapKey(map), pid: p.pid });
   const mode = flags & FLAG_VALUES.BPF_F_RDONLY ? 'rdonly' : flags & FLAG_VALUES.BPF_F_WRONLY ? 'wronly' : 'rdwr';
   return newFd(k, p, map, 'anon_inode:bpf-map', mode);
+}
+
+/**
+ * `BPF_MAP_FREEZE` (`map_freeze`, 5.2): the map becomes read-only from the syscall side for
+ * good. The fd must be a map's (EBADF / EINVAL) and writable: a read-only fd, or a map
+ * already frozen (`map_get_sys_perms` drops FMODE_CAN_WRITE then), is EPERM.
+ */
+export function bpfMapFreeze(k: KernelState, p: Process, attr: BpfAttr): number {
+  checkAttr(k, 'BPF_MAP_FREEZE', attr, [{ name: 'map_fd' }]);
+  const fd = u32(attr, 'map_fd');
+  const f = fget(p, fd);
+  if (!f) fail(Errno.EBADF, '__bpf_map_get', `pid ${p.pid} has no fd ${fd}`);
+  const map = f.target;
+  if (map.kind !== 'map') fail(Errno.EINVAL, '__bpf_map_get', `fd ${fd} is not a BPF map`);
+  if (BPF_MAP_TYPE[map.type] === 'BPF_MAP_TYPE_STRUCT_OPS') fail(Errno.ENOTSUPP, 'map_freeze', 'struct_ops maps cannot be frozen');
+  if (map.frozen) fail(Errno.EPERM, 'map_freeze', `map ${map.id} is already frozen: no fd can write to it`);
+  if (f.mode === 'rdonly') fail(Errno.EPERM, 'map_freeze', `fd ${fd} is read-only (BPF_F_RDONLY)`);
+  map.frozen = true;
+  if (k.keepLog) k.emit('note', 'map_freeze', `map ${map.id}${map.name ? ` "${map.name}"` : ''} frozen: read-only from the syscall side for good`, { obj: mapKey(map), pid: p.pid });
+  return 0;
 }

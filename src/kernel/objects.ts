@@ -53,6 +53,8 @@ export interface BpfMap {
   maxEntries: number;
   mapFlags: number;
   name: string;
+  /** `BPF_MAP_FREEZE` was called: read-only from the syscall side for good (5.2). */
+  frozen: boolean;
   freed: boolean;
 }
 

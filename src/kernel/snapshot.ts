@@ -31,6 +31,8 @@ export interface ProgSnapshot {
 export interface MapSnapshot {
   key: string; id: number; refcnt: number; usercnt: number; type: string | number; name: string;
   keySize: number; valueSize: number; maxEntries: number;
+  /** `BPF_MAP_FREEZE`d (fdinfo `frozen: 1`). */
+  frozen: boolean;
 }
 export interface LinkSnapshot {
   key: string; id: number; refcnt: number; type: string | number;
@@ -213,7 +215,7 @@ export function takeSnapshot(k: KernelState): KernelSnapshot {
     })),
     maps: [...k.maps.values()].map((m) => ({
       key: mapKey(m), id: m.id, refcnt: m.refcnt, usercnt: m.usercnt, type: enumName(BPF_MAP_TYPE, m.type),
-      name: m.name, keySize: m.keySize, valueSize: m.valueSize, maxEntries: m.maxEntries,
+      name: m.name, keySize: m.keySize, valueSize: m.valueSize, maxEntries: m.maxEntries, frozen: m.frozen,
     })),
     links: [...k.links.values()].map((l) => ({
       key: linkKey(l), id: l.id, refcnt: l.refcnt, type: enumName(BPF_LINK_TYPE, l.type), isLink: l.isLink,

@@ -4,7 +4,7 @@
  */
 import type { BpfAttr } from './call';
 import { bpfProgLoad } from './prog';
-import { bpfMapCreate } from './map';
+import { bpfMapCreate, bpfMapFreeze } from './map';
 import { bpfLinkCreate, bpfLinkDetach, bpfLinkUpdate, bpfRawTracepointOpen } from './cmd_link';
 import { bpfObjGet, bpfObjPin } from './bpffs';
 import { bpfGetNextId, bpfLinkGetFdById, bpfMapGetFdById, bpfProgGetFdById } from './ids';
@@ -40,6 +40,7 @@ const HANDLERS: Partial<Record<BpfCmd, Handler>> = {
   BPF_PROG_DETACH: bpfProgDetach,
   BPF_PROG_QUERY: bpfProgQuery,
   BPF_ITER_CREATE: bpfIterCreate,
+  BPF_MAP_FREEZE: bpfMapFreeze,
 };
 
 /** `bpf(cmd, attr)` as process `pid`. Throws SyscallError; `Kernel.apply` turns it into -errno. */

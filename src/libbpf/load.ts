@@ -4,8 +4,8 @@
  *
  * What real libbpf also does and the model cannot take, left out on purpose: BPF token
  * creation, feature probes (throw-away loads whose fds are closed at once), loading the
- * object's BTF, writing internal maps' initial values (`BPF_MAP_UPDATE_ELEM`) and freezing
- * `.rodata` (`BPF_MAP_FREEZE`). `BPF_PROG_BIND_MAP` of `.rodata` after each load (5.10+) is
+ * object's BTF and writing internal maps' initial values (`BPF_MAP_UPDATE_ELEM`; `.rodata`
+ * is then frozen, `BPF_MAP_FREEZE`, as libbpf does). `BPF_PROG_BIND_MAP` of `.rodata` after each load (5.10+) is
  * folded into the load's `fd_array`, which leaves the program holding the same maps in the
  * same order (`map_ids` end with the `.rodata` map).
  */
@@ -116,6 +116,11 @@ function createMaps(c: LibbpfCore, obj: BpfObjectData): number {
         if (fd < 0) { err = fd; break; }
         m.fd = fd;
         c.debug(`map '${m.name}': created successfully, fd=${fd}`);
+        // bpf_object__populate_internal_map: .rodata is frozen as read-only from the syscall side
+        if (m.libbpfType === 'rodata') {
+          const r = c.bpf('BPF_MAP_FREEZE', { map_fd: fd });
+          if (r < 0) { c.warn(`map '${m.name}': failed to freeze as read-only: ${errstr(r)}`); err = r; break; }
+        }
       }
       if (m.pinPath && !m.pinned) {
         err = mapPin(c, m);

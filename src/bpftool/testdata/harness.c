@@ -57,6 +57,8 @@ int main(int argc, char **argv) {
       r = sys_bpf(BPF_LINK_CREATE, &a);
     } else if (!strcmp(w[0], "detach")) {
       a.link_detach.link_fd = atoi(w[1]); r = sys_bpf(BPF_LINK_DETACH, &a);
+    } else if (!strcmp(w[0], "freeze")) {
+      a.map_fd = atoi(w[1]); r = sys_bpf(BPF_MAP_FREEZE, &a);
     } else if (!strcmp(w[0], "unlink")) { r = unlink(w[1]);
     } else if (!strcmp(w[0], "attach")) {
       a.target_fd = atoi(w[1]); a.attach_bpf_fd = atoi(w[2]); a.attach_type = atoi(w[3]); a.attach_flags = atoi(w[4]);

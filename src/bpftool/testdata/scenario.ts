@@ -52,6 +52,7 @@ export function runScenario(k: Kernel, script: string, files: Record<string, str
         r = k.bpf(pid, 'BPF_LINK_CREATE', n(3) === 37 ? { prog_fd: n(1), target_ifindex: n(2), attach_type: n(3) } : { prog_fd: n(1), target_fd: n(2), attach_type: n(3) });
         break;
       case 'detach': r = k.bpf(pid, 'BPF_LINK_DETACH', { link_fd: n(1) }); break;
+      case 'freeze': r = k.bpf(pid, 'BPF_MAP_FREEZE', { map_fd: n(1) }); break;
       case 'attach': r = k.bpf(pid, 'BPF_PROG_ATTACH', { target_fd: n(1), attach_bpf_fd: n(2), attach_type: n(3), attach_flags: n(4) }); break;
       case 'pin': r = k.bpf(pid, 'BPF_OBJ_PIN', { bpf_fd: n(1), pathname: w[2] }); break;
       case 'get': r = k.bpf(pid, 'BPF_OBJ_GET', { pathname: w[1] }); break;
