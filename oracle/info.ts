@@ -5,6 +5,7 @@
  */
 import { BPF_ATTACH_TYPE, BPF_LINK_TYPE, BPF_MAP_TYPE, BPF_PROG_TYPE } from './uapi';
 import { ITER_TARGETS } from '../src/kernel/btf';
+import { cutUnionMember, LINK_INFO_UNIONS } from '../src/kernel/info';
 
 type Info = Record<string, unknown>;
 
@@ -109,6 +110,7 @@ export function decodeLinkInfo(b: Uint8Array, len: number, tpName: Uint8Array): 
   const info: Info = fit({ type: name(BPF_LINK_TYPE, type), id: r.u32(4), prog_id: r.u32(8) },
     { type: 0, id: 4, prog_id: 8 }, len);
   const u = len > 16 ? linkUnion(type, r, tpName) : null;
-  if (u) info[u[0]] = u[1];
+  // only the member's fields inside the len bytes the kernel copied out (a cut one keeps its low bytes)
+  if (u) info[u[0]] = cutUnionMember(u[1], LINK_INFO_UNIONS[u[0]] ?? {}, len);
   return info;
 }

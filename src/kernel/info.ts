@@ -39,6 +39,50 @@ const LINK_INFO: Layout = { size: 64, fields: [['type', 0], ['id', 4], ['prog_id
 /** Per-type members of the `struct bpf_link_info` union (at offset 16). */
 const LINK_UNION = 16;
 
+/** Where each field of a `struct bpf_link_info` union member lies: [offset in the struct,
+ * size] (a nested struct as its own table). The kernel copies `info_len` bytes of the
+ * struct out: a field at or past them is not written, one cut by them keeps its low bytes
+ * (little-endian). The oracle decodes the real struct with the same table. */
+export type UnionLayout = { readonly [field: string]: readonly [number, number] | UnionLayout };
+export const LINK_INFO_UNIONS: Readonly<Record<string, UnionLayout>> = {
+  raw_tracepoint: { tp_name: [16, 8], tp_name_len: [24, 4], cookie: [32, 8] },
+  tracing: { attach_type: [16, 4], target_obj_id: [20, 4], target_btf_id: [24, 4], cookie: [32, 8] },
+  cgroup: { cgroup_id: [16, 8], attach_type: [24, 4] },
+  iter: { target_name: [16, 8], target_name_len: [24, 4], map: { map_id: [28, 4] },
+    cgroup: { cgroup_id: [32, 8], order: [40, 4] }, task: { tid: [32, 4], pid: [36, 4] } },
+  netns: { netns_ino: [16, 4], attach_type: [20, 4] },
+  xdp: { ifindex: [16, 4] },
+  struct_ops: { map_id: [16, 4] },
+  netfilter: { pf: [16, 4], hooknum: [20, 4], priority: [24, 4], flags: [28, 4] },
+  tcx: { ifindex: [16, 4], attach_type: [20, 4] },
+  netkit: { ifindex: [16, 4], attach_type: [20, 4] },
+  sockmap: { map_id: [16, 4], attach_type: [20, 4] },
+};
+/** A name's buffer (`tp_name`, `target_name`) is handed in only where the struct the kernel
+ * reads holds its length too (offset 24): with a shorter `info_len` nothing is written to it. */
+const NAME_BUFFER_FROM = 28;
+
+/** The fields of a union member (`value`, laid out as `layout`) the kernel copies out in
+ * `len` bytes; a nested struct with none of its fields left goes too. */
+export function cutUnionMember(value: Record<string, unknown>, layout: UnionLayout, len: number): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, v] of Object.entries(value)) {
+    const spec = layout[name];
+    if (!spec) out[name] = v;
+    else if (!Array.isArray(spec)) {
+      const sub = cutUnionMember(v as Record<string, unknown>, spec as UnionLayout, len);
+      if (Object.keys(sub).length) out[name] = sub;
+    } else {
+      const [off, size] = spec as readonly [number, number];
+      if (off >= len) continue;
+      if (typeof v === 'number' && off + size > len) out[name] = Number(BigInt.asUintN(8 * (len - off), BigInt(v)));
+      else if (typeof v === 'string' && size === 8) out[name] = len >= NAME_BUFFER_FROM ? v : '';
+      else out[name] = v;
+    }
+  }
+  return out;
+}
+
 function progInfo(k: KernelState, p: BpfProg): Record<string, unknown> {
   return {
     type: enumName(BPF_PROG_TYPE, p.type), id: p.id, tag: p.tag,
@@ -120,7 +164,8 @@ export function bpfObjGetInfoByFd(k: KernelState, p: Process, attr: BpfAttr): nu
     full = li.info;
     const len = Math.min(want, layout.size);
     const out = fit(layout, full, len);
-    if (len > LINK_UNION) out[li.union[0]] = li.union[1];
+    const [member, value] = li.union;
+    if (len > LINK_UNION) out[member] = cutUnionMember(value, LINK_INFO_UNIONS[member] ?? {}, len);
     putUser(attr, 'info', out);
     putUser(attr, 'info_len', len);
     return 0;
