@@ -8,7 +8,7 @@ import type { BpfAttr } from './call';
 import { Errno } from './errno';
 import { allocFd, fget, newFd } from './fdtable';
 import type { BpfObject, Process } from './objects';
-import { linkInc, linkPut, mapInc, mapPutWithUref, progInc, progPut } from './refs';
+import { linkInc, linkPut, mapInc, mapPutWithUref, pinOpenFiles, progInc, progPut } from './refs';
 import { iterNewFd } from './iter';
 import { describe, fail, type KernelState } from './state';
 import { FLAG_VALUES } from './uapi';
@@ -109,9 +109,16 @@ export function bpfObjGet(k: KernelState, p: Process, attr: BpfAttr): number {
   return newFd(k, p, obj, 'anon_inode:bpf-link', 'rdonly');
 }
 
-/** The inode is gone (last name removed, no open file on it): drop the pin's reference. */
+/** The pin's last name was removed: the inode goes, and with it the pin's reference, unless
+ * a file opened through the pin (an iterator file) holds the inode: then the reference goes
+ * with the last such file (`pinInodePut`). */
 function destroyPin(k: KernelState, inode: Inode, path: string): void {
   if (inode.kind === 'pin' && inode.obj) {
+    const open = pinOpenFiles(k, inode);
+    if (open) {
+      if (k.keepLog) k.emit('note', 'bpf_free_inode', `pin ${path} removed, but ${open} iterator file(s) opened through it hold its inode: ${describe(inode.obj)} keeps the pin's reference until the last of them is closed`);
+      return;
+    }
     const o = inode.obj;
     inode.obj = null;
     anyPut(k, o, 'bpf_destroy_inode', k.keepLog ? `pin ${path} removed${o.kind === 'link' ? '; Linux defers the link put to a work item' : ''}` : '');
@@ -217,7 +224,7 @@ export function sysOpen(k: KernelState, p: Process, path: unknown): number {
   if (inode.kind === 'pin') {
     // bpf_mkobj_link gives a pinned iterator link bpf_iter_fops: open() makes an iterator file
     const obj = inode.obj;
-    if (obj?.kind === 'link' && obj.target.kind === 'iter') return iterNewFd(k, p, obj, 'iter_open', k.vfs.pathOf(inode));
+    if (obj?.kind === 'link' && obj.target.kind === 'iter') return iterNewFd(k, p, obj, 'iter_open', k.vfs.pathOf(inode), inode);
     fail(Errno.EIO, 'bpffs_obj_open', `"${String(path)}" is a pinned BPF object: open() fails, use BPF_OBJ_GET`);
   }
   allocFd(p);

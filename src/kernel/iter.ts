@@ -6,7 +6,7 @@
  * whose reads run the program. That file holds the program (`prepare_seq_file`), not the
  * link. Iterator links have no detach; they end when their last fd or pin goes.
  */
-import { checkAttr, fdField, u32, type FieldSpec } from './attr';
+import { checkAttr, fdField, subAttr, u32, u64, type FieldSpec } from './attr';
 import { ITER_TARGETS } from './btf';
 import type { BpfAttr } from './call';
 import { cgroupFromFd } from './cmd_attach';
@@ -17,6 +17,7 @@ import { createLink } from './link';
 import type { BpfLink, BpfMap, BpfProg, LinkTarget, Process } from './objects';
 import { mapInc, mapPutWithUref, progInc, progPut } from './refs';
 import { describe, fail, linkKey, type KernelState } from './state';
+import type { Inode } from './vfs';
 import { BPF_LINK_TYPE, BPF_MAP_TYPE } from './uapi';
 
 /** `union bpf_iter_link_info` (16 bytes) as the words the kernel reads: `map.map_fd` /
@@ -89,15 +90,35 @@ function attachTarget(k: KernelState, p: Process, name: string, info: DataView, 
   }
 }
 
+/** What `bpf_iter_link_attach` reads as `link_create.iter_info` (a pointer at offset 16 of
+ * the attr) and `iter_info_len` (offset 24). They share link_create's union with other
+ * members, whose bytes the kernel reads the same way: `target_btf_id`, `tracing.target_btf_id`,
+ * `perf_event.bpf_cookie` and the `relative_fd`/`relative_id` of `tcx`, `netkit` and `cgroup`
+ * are the pointer; `tracing.cookie` and `expected_revision` (their low half) the length.
+ * `ptr` is 'info' for the caller's iter_info (it wins: it is the pointer), 'bogus' for a
+ * pointer made of another member's value (it points at no memory of the caller's). */
+function iterInfoArg(attr: BpfAttr): { ptr: 'none' | 'info' | 'bogus'; len: number } {
+  const subs = ['tcx', 'netkit', 'cgroup'].map((n) => subAttr(attr, n));
+  const tracing = subAttr(attr, 'tracing');
+  const low32 = (v: number): number => Number(BigInt.asUintN(32, BigInt(v)));
+  const given = attr.iter_info !== undefined && attr.iter_info !== null && attr.iter_info !== 0;
+  const alias = u32(attr, 'target_btf_id') || u32(tracing, 'target_btf_id') || u64(subAttr(attr, 'perf_event'), 'bpf_cookie')
+    || subs.some((t) => u32(t, 'relative_fd') || u32(t, 'relative_id'));
+  const len = (u32(attr, 'iter_info_len') || low32(u64(tracing, 'cookie')) || subs.map((t) => low32(u64(t, 'expected_revision'))).find((x) => x) || 0) >>> 0;
+  return { ptr: given ? 'info' : alias ? 'bogus' : 'none', len };
+}
+
 /** `bpf_iter_link_attach` (BPF_LINK_CREATE with BPF_TRACE_ITER). */
 export function bpfIterLinkAttach(k: KernelState, p: Process, prog: BpfProg, attachType: number, attr: BpfAttr): number {
   const fn = 'bpf_iter_link_attach';
   if (u32(attr, 'target_fd') || u32(attr, 'flags')) fail(Errno.EINVAL, fn, 'an iterator link takes no target_fd and no flags');
-  const hasInfo = attr.iter_info !== undefined && attr.iter_info !== null && attr.iter_info !== 0;
-  const len = u32(attr, 'iter_info_len') >>> 0;
-  if (hasInfo !== (len !== 0)) fail(Errno.EINVAL, fn, 'iter_info and iter_info_len go together');
+  const { ptr, len } = iterInfoArg(attr);
+  if ((ptr === 'none') !== (len === 0)) fail(Errno.EINVAL, fn, 'iter_info and iter_info_len go together (a NULL pointer with no length, or both)');
   if (len > 4096) fail(Errno.E2BIG, 'bpf_check_uarg_tail_zero', `iter_info_len ${len} is over a page`);
-  const bytes = hasInfo ? iterInfoBytes(attr.iter_info) : new Uint8Array(ITER_INFO_SIZE);
+  // a pointer made of another member's bytes points at nothing: the tail check past 16
+  // bytes (check_zeroed_user) or the copy faults
+  if (ptr === 'bogus') fail(Errno.EFAULT, len > ITER_INFO_SIZE ? 'bpf_check_uarg_tail_zero' : 'copy_from_bpfptr', 'iter_info is a pointer made of another member of link_create\'s union (target_btf_id, a cookie, relative_fd, ...): no memory there');
+  const bytes = ptr === 'info' ? iterInfoBytes(attr.iter_info) : new Uint8Array(ITER_INFO_SIZE);
   bytes.fill(0, Math.min(len, ITER_INFO_SIZE)); // only iter_info_len bytes are copied in
   const name = targetOf(prog);
   if (!name) fail(Errno.ENOENT, fn, `prog ${prog.id} is for no registered iterator target`);
@@ -136,11 +157,12 @@ export function iterLinkReplace(k: KernelState, link: BpfLink, newProg: BpfProg,
   return 0;
 }
 
-/** `bpf_iter_new_fd` / `iter_open`: a seq file on the link's program. */
-export function iterNewFd(k: KernelState, p: Process, link: BpfLink, fn: string, name: string): number {
-  const fd = newFd(k, p, { kind: 'iter', prog: link.prog, link }, name, 'rdonly');
+/** `bpf_iter_new_fd` / `iter_open`: a seq file on the link's program; opened through a
+ * pin (`pin`), the file also holds that pin's inode. */
+export function iterNewFd(k: KernelState, p: Process, link: BpfLink, fn: string, name: string, pin: Inode | null = null): number {
+  const fd = newFd(k, p, { kind: 'iter', prog: link.prog, link, pin }, name, 'rdonly');
   progInc(k, link.prog, 'prepare_seq_file', `held by the iterator file (fd ${fd} of pid ${p.pid})`);
-  if (k.keepLog) k.emit('fd', fn, `pid ${p.pid} fd ${fd}: an iterator file of ${describe(link)}; reading it runs prog ${link.prog.id} once per object`, { pid: p.pid });
+  if (k.keepLog) k.emit('fd', fn, `pid ${p.pid} fd ${fd}: an iterator file of ${describe(link)}; reading it runs prog ${link.prog.id} once per object${pin ? `; the file holds the pin ${name} (unlinked, it keeps the link until the file is closed)` : ''}`, { pid: p.pid });
   return fd;
 }
 

@@ -118,8 +118,10 @@ export type FileTarget =
   | { kind: 'tty' }
   | { kind: 'dir'; inode: Inode }
   /** A BPF iterator's seq file (`BPF_ITER_CREATE`, or open() of a pinned iterator link):
-   * it holds a reference on the link's program (`prepare_seq_file`), not on the link. */
-  | { kind: 'iter'; prog: BpfProg; link: BpfLink };
+   * it holds a reference on the link's program (`prepare_seq_file`), not on the link.
+   * Opened through a pin, it also holds that pin's inode (its path): unlinked, the pin
+   * puts its link only when the last file opened through it is released (`bpf_free_inode`). */
+  | { kind: 'iter'; prog: BpfProg; link: BpfLink; pin: Inode | null };
 
 /** An open file (`struct file`), shared by every fd that refers to it. */
 export interface OpenFile {

@@ -8,6 +8,7 @@
  */
 import { detachLinkFromHook } from './hooks';
 import type { BpfLink, BpfMap, BpfProg, OpenFile } from './objects';
+import type { Inode } from './vfs';
 import { describe, fileKey, linkKey, mapKey, progKey, type KernelState } from './state';
 
 export function progInc(k: KernelState, p: BpfProg, fn = 'bpf_prog_inc', why = ''): void {
@@ -108,5 +109,27 @@ export function releaseFile(k: KernelState, f: OpenFile): void {
   if (t.kind === 'prog') progPut(k, t, 'bpf_prog_release', 'its last open file was released');
   else if (t.kind === 'map') mapPutWithUref(k, t, 'bpf_map_release', 'its last open file was released');
   else if (t.kind === 'link') linkPut(k, t, t.isLink ? 'bpf_link_release' : 'bpf_raw_tp_release', 'its open file was released');
-  else if (t.kind === 'iter') progPut(k, t.prog, 'iter_release', 'its iterator file was released');
+  else if (t.kind === 'iter') {
+    progPut(k, t.prog, 'iter_release', 'its iterator file was released');
+    // then the file's path goes (dput): an unlinked pin's inode is freed with its last open file
+    if (t.pin) pinInodePut(k, t.pin, 'bpf_free_inode', 'the last file opened through the unlinked pin was released');
+  }
+}
+
+/** Files opened through a pin (open() of a pinned iterator link): each holds the pin's inode. */
+export function pinOpenFiles(k: KernelState, inode: Inode): number {
+  let n = 0;
+  for (const f of k.files.values()) if (f.target.kind === 'iter' && f.target.pin === inode) n++;
+  return n;
+}
+
+/** The pin's inode may go: it was unlinked (or renamed over) and no file opened through it is
+ * left. `bpf_free_inode` puts the object it held (a link: from a work item in Linux). */
+export function pinInodePut(k: KernelState, inode: Inode, fn: string, why: string): void {
+  const o = inode.obj;
+  if (!inode.dead || !o || pinOpenFiles(k, inode)) return;
+  inode.obj = null;
+  if (o.kind === 'prog') progPut(k, o, fn, why);
+  else if (o.kind === 'map') mapPutWithUref(k, o, fn, why);
+  else linkPut(k, o, fn, why);
 }

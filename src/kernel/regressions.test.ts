@@ -15,15 +15,22 @@ interface Regression {
   bug: string;
   version: string;
   calls: KernelCall[];
-  /** The call that went wrong and what it must return (or several). */
-  expect: { step: number; ret: number } | { step: number; ret: number }[];
+  /** The call that went wrong and what it must return (or several); `attr`: out-parameters
+   * it must write (compared as given, e.g. a whole `info`). */
+  expect: Expected | Expected[];
 }
+interface Expected { step: number; ret: number; attr?: Record<string, unknown> }
 
 const N256 = 'n'.repeat(256);
 const PATH_FD = ['BPF_F_PATH_FD'];
 const TC_LOAD: KernelCall = { call: 'bpf', pid: 100, cmd: 'BPF_PROG_LOAD', attr: { prog_type: 'BPF_PROG_TYPE_SCHED_CLS' } };
 const tcxAttach = (fd: number, attr: Record<string, unknown> = {}): KernelCall =>
   ({ call: 'bpf', pid: 100, cmd: 'BPF_PROG_ATTACH', attr: { target_ifindex: 2, attach_bpf_fd: fd, attach_type: 'BPF_TCX_INGRESS', ...attr } });
+
+const ITER_LOAD = (target: string): KernelCall =>
+  ({ call: 'bpf', pid: 100, cmd: 'BPF_PROG_LOAD', attr: { prog_type: 'BPF_PROG_TYPE_TRACING', expected_attach_type: 'BPF_TRACE_ITER', attach_func_name: target } });
+const iterLink = (prog: number, attr: Record<string, unknown> = {}): KernelCall =>
+  ({ call: 'bpf', pid: 100, cmd: 'BPF_LINK_CREATE', attr: { prog_fd: prog, attach_type: 'BPF_TRACE_ITER', ...attr } });
 
 const REGRESSIONS: Regression[] = [
   {
@@ -238,6 +245,64 @@ const REGRESSIONS: Regression[] = [
     ],
     expect: [{ step: 3, ret: 0 }, { step: 4, ret: 0 }, { step: 5, ret: 5 }, { step: 6, ret: 0 }, { step: 7, ret: 1 }],
   },
+  {
+    bug: 'an iterator link read iter_info and iter_info_len only under those names: the bytes are link_create\'s union, so tracing.cookie (or tcx.expected_revision) is the length and target_btf_id (or tracing.target_btf_id, perf_event.bpf_cookie, a relative_fd) the pointer: a length without a pointer is EINVAL, a pointer made of such a value EFAULT (E2BIG over a page first). Found by the iterator differential scenarios against 6.18',
+    version: '6.18',
+    calls: [
+      { call: 'spawn', comm: 'loader' },
+      ITER_LOAD('bpf_map'),
+      iterLink(3, { tracing: { cookie: 16 } }),
+      iterLink(3, { target_btf_id: 5 }),
+      iterLink(3, { target_btf_id: 4096, iter_info_len: 16 }),
+      iterLink(3, { target_btf_id: 4096, iter_info_len: 32 }),
+      iterLink(3, { target_btf_id: 4096, iter_info_len: 5000 }),
+      iterLink(3, { tcx: { expected_revision: 3 } }),
+      iterLink(3, { perf_event: { bpf_cookie: 2 ** 40 } }),
+      iterLink(3, { iter_info: { cgroup: { order: 1 } }, tracing: { cookie: 16 } }), // the length from the cookie: 0
+    ],
+    expect: [
+      { step: 2, ret: -Errno.EINVAL }, { step: 3, ret: -Errno.EINVAL }, { step: 4, ret: -Errno.EFAULT }, { step: 5, ret: -Errno.EFAULT },
+      { step: 6, ret: -Errno.E2BIG }, { step: 7, ret: -Errno.EINVAL }, { step: 8, ret: -Errno.EINVAL }, { step: 9, ret: 4 },
+    ],
+  },
+  {
+    bug: 'unlinking the pin of an iterator link put the link at once, while a file opened through the pin (open() of it: an iterator file) holds the pin\'s inode and so the link: it goes when the last such file is closed (bpf_free_inode). Found by the iterator differential scenarios against 6.18',
+    version: '6.18',
+    calls: [
+      { call: 'spawn', comm: 'loader' },
+      ITER_LOAD('task'),
+      iterLink(3),
+      { call: 'bpf', pid: 100, cmd: 'BPF_OBJ_PIN', attr: { bpf_fd: 4, pathname: '/sys/fs/bpf/it' } },
+      { call: 'open', pid: 100, path: '/sys/fs/bpf/it' },
+      { call: 'close', pid: 100, fd: 4 },
+      { call: 'unlink', pid: 100, path: '/sys/fs/bpf/it' },
+      { call: 'bpf', pid: 100, cmd: 'BPF_LINK_GET_FD_BY_ID', attr: { link_id: 1 } },
+      { call: 'close', pid: 100, fd: 4 },
+      { call: 'fork', pid: 100 },
+      { call: 'close', pid: 100, fd: 5 },
+      { call: 'bpf', pid: 100, cmd: 'BPF_LINK_GET_NEXT_ID', attr: { start_id: 0 } },
+      { call: 'exit', pid: 101 },
+      { call: 'bpf', pid: 100, cmd: 'BPF_LINK_GET_NEXT_ID', attr: { start_id: 0 } },
+    ],
+    expect: [{ step: 7, ret: 4 }, { step: 11, ret: 0, attr: { next_id: 1 } }, { step: 13, ret: -Errno.ENOENT }],
+  },
+  {
+    bug: 'link info with an info_len that cuts the union (16 < info_len < 64) gave the whole member: the kernel copies info_len bytes out, so fields at or past them are not written, target_name\'s buffer is only handed in with its length (from 28 bytes), and a cut field keeps its low bytes. Found by the iterator differential scenarios against 6.18',
+    version: '6.18',
+    calls: [
+      { call: 'spawn', comm: 'loader' },
+      ITER_LOAD('cgroup'),
+      iterLink(3, { iter_info: { cgroup: { order: 3 } }, iter_info_len: 16 }),
+      { call: 'bpf', pid: 100, cmd: 'BPF_OBJ_GET_INFO_BY_FD', attr: { bpf_fd: 4, info: {}, info_len: 24 } },
+      { call: 'bpf', pid: 100, cmd: 'BPF_OBJ_GET_INFO_BY_FD', attr: { bpf_fd: 4, info: {}, info_len: 28 } },
+      { call: 'bpf', pid: 100, cmd: 'BPF_OBJ_GET_INFO_BY_FD', attr: { bpf_fd: 4, info: {}, info_len: 36 } },
+    ],
+    expect: [
+      { step: 3, ret: 0, attr: { info: { type: 'BPF_LINK_TYPE_ITER', id: 1, prog_id: 1, iter: { target_name: '' } }, info_len: 24 } },
+      { step: 4, ret: 0, attr: { info: { type: 'BPF_LINK_TYPE_ITER', id: 1, prog_id: 1, iter: { target_name: 'cgroup', target_name_len: 7 } }, info_len: 28 } },
+      { step: 5, ret: 0, attr: { info: { type: 'BPF_LINK_TYPE_ITER', id: 1, prog_id: 1, iter: { target_name: 'cgroup', target_name_len: 7, cgroup: { cgroup_id: 1 } } }, info_len: 36 } },
+    ],
+  },
 ];
 
 describe('regressions found by the property tests', () => {
@@ -245,8 +310,11 @@ describe('regressions found by the property tests', () => {
     it(r.bug, () => {
       expect(checkSequence(r.version, r.calls)).toBeNull();
       const k = createKernel({ version: r.version });
-      const rets = r.calls.map((c) => k.apply(structuredClone(c)).ret);
-      for (const e of Array.isArray(r.expect) ? r.expect : [r.expect]) expect(rets[e.step], `call ${e.step}`).toBe(e.ret);
+      const results = r.calls.map((c) => k.apply(structuredClone(c)));
+      for (const e of Array.isArray(r.expect) ? r.expect : [r.expect]) {
+        expect(results[e.step]?.ret, `call ${e.step}`).toBe(e.ret);
+        for (const [field, v] of Object.entries(e.attr ?? {})) expect(results[e.step]?.attr?.[field], `call ${e.step}: ${field}`).toEqual(v);
+      }
     });
   }
 });

@@ -5,7 +5,8 @@
  * Every holder of every object is found by walking what holds references in Linux: the fd
  * tables of live processes (each slot holds one `f_count` of an open file; each open BPF
  * file holds one reference of its object), the pins reachable from `/` (each holds one
- * reference, and one `usercnt` of a map), links (each holds its program) and programs
+ * reference, and one `usercnt` of a map) and the unlinked pins that iterator files opened
+ * through them still hold (likewise), links (each holds its program) and programs
  * (each holds one `refcnt` of every map it uses; an iterator link one `refcnt` and one
  * `usercnt` of the map it walks; an iterator file one reference of its program), the attachments no file owns (cgroup and
  * tcx `BPF_PROG_ATTACH` entries and netlink XDP programs, each holding one program reference).
@@ -139,6 +140,21 @@ function findHolders(k: KernelState, errs: string[]): Holders {
   }, (dir) => {
     if (dir.cgroup) h.cgroupDirs.add(dir);
   });
+  // an unlinked pin's inode lives while iterator files opened through it are open: it still
+  // holds its object (bpf_free_inode puts it with the last of them)
+  const heldOpen = new Set<Inode>();
+  for (const f of h.fileSlots.keys()) {
+    const t = f.target;
+    if (t.kind !== 'iter' || !t.pin) continue;
+    if (t.pin.kind !== 'pin') errs.push(`iterator file#${f.oid} was opened through ${t.pin.name}, which is no pin`);
+    if (t.pin.obj !== t.link) errs.push(`iterator file#${f.oid} was opened through a pin that does not hold its link`);
+    if (t.pin.dead) heldOpen.add(t.pin);
+  }
+  for (const pin of heldOpen) {
+    if (!pin.obj) continue;
+    bump(h.pins, pin.obj);
+    holdObj(pin.obj, `unlinked pin "${pin.name}" held open by iterator files`);
+  }
   // attachments owned by no file: in the lists of live cgroups and the slots of live devices
   const holdLegacy = (a: LegacyAttachment, where: string): void => {
     if (h.legacy.has(a)) errs.push(`legacy#${a.oid} is attached in two places (again at ${where})`);
