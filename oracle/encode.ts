@@ -6,7 +6,7 @@
 import type { BpfAttr } from '../src/kernel/call';
 import type { Btf } from './btf';
 import { decodeLinkInfo, decodeMapInfo, decodeProgInfo } from './info';
-import { iterInfoBytes } from '../src/kernel/iter';
+import { ITER_INFO_SIZE, iterInfoBytes } from '../src/kernel/iter';
 import { canonicalInsns } from './insns';
 import { ATTR_FIELDS, ATTR_SIZE, BPF_ATTACH_TYPE, BPF_CMD, BPF_LINK_TYPE, BPF_PROG_TYPE, ENUM_ALIASES, FLAGS, INFO_SIZE,
   type FieldSpec } from './uapi';
@@ -147,12 +147,15 @@ function progLoad(b: Builder, attr: BpfAttr, btf: Btf): void {
 }
 
 /** BPF_LINK_CREATE's `iter_info`: the 16 bytes of `union bpf_iter_link_info`, as the model
- * reads them (`iterInfoBytes`). Task ids are pids, which the oracle does not translate. */
-function iterInfo(b: Builder, info: unknown): void {
+ * reads them (`iterInfoBytes`), in a buffer of `iter_info_len` bytes (zeros past the 16: the
+ * kernel reads that tail, bpf_check_uarg_tail_zero; over a page it refuses the length
+ * unread). Pids and cgroup ids in it are the run's: run.ts translates the model's. */
+function iterInfo(b: Builder, info: unknown, len: unknown): void {
   if (typeof info !== 'object' || info === null || Array.isArray(info)) nc('iter_info must be an object (union bpf_iter_link_info)');
-  const task = (info as { task?: { tid?: unknown; pid?: unknown } }).task;
-  if (task && (task.tid || task.pid)) nc('iter_info.task names pids, which are the model\'s numbers');
-  b.ptr(16, iterInfoBytes(info));
+  const n = isU32ish(len) ? len >>> 0 : 0;
+  const bytes = new Uint8Array(n > ITER_INFO_SIZE && n <= 4096 ? n : ITER_INFO_SIZE);
+  bytes.set(iterInfoBytes(info));
+  b.ptr(16, bytes);
 }
 
 /** BPF_PROG_QUERY: `prog_ids` (and `prog_attach_flags`, `link_ids`, `link_attach_flags`
@@ -253,7 +256,7 @@ export function encodeBpf(cmdName: string | number, attr: BpfAttr, btf: Btf, fdK
     else if (name === 'BPF_RAW_TRACEPOINT_OPEN' && typeof attr.name === 'string') b.ptr(0, cString(attr.name));
     else if ((name === 'BPF_OBJ_PIN' || name === 'BPF_OBJ_GET') && typeof attr.pathname === 'string') b.ptr(0, cString(attr.pathname));
     else if (name === 'BPF_PROG_QUERY') decode = progQuery(b, attr);
-    else if (name === 'BPF_LINK_CREATE' && attr.iter_info !== undefined && attr.iter_info !== null && attr.iter_info !== 0) iterInfo(b, attr.iter_info);
+    else if (name === 'BPF_LINK_CREATE' && attr.iter_info !== undefined && attr.iter_info !== null && attr.iter_info !== 0) iterInfo(b, attr.iter_info, attr.iter_info_len);
     else if (name === 'BPF_OBJ_GET_INFO_BY_FD') decode = getInfo(b, attr, fdKind, tpNameLen);
     else if (name.endsWith('_GET_NEXT_ID'))
       decode = (ret, out) => (ret < 0 ? {} : { next_id: new DataView(out[0]!.buffer, out[0]!.byteOffset).getUint32(4, true) });

@@ -60,8 +60,14 @@ function normalizeInfo(info: Record<string, unknown>, id: Renumber, mask: boolea
   } else { // bpf_link_info
     if (num(out.id)) out.id = id('link', out.id);
     if (num(out.prog_id)) out.prog_id = id('prog', out.prog_id);
-    const it = out.iter as { map?: { map_id?: unknown } } | undefined;
+    const it = out.iter as { map?: { map_id?: unknown }; task?: Record<string, unknown> } | undefined;
     if (it?.map && num(it.map.map_id) && it.map.map_id) out.iter = { ...it, map: { map_id: id('map', it.map.map_id) } };
+    // a task iterator's filter: a pid (the run's, or one of no process)
+    if (it?.task) {
+      const task = { ...it.task };
+      for (const f of ['tid', 'pid']) if (num(task[f])) task[f] = id('pid', task[f]);
+      out.iter = { ...(out.iter as object), task };
+    }
     for (const u of ['struct_ops', 'sockmap']) {
       const m = out[u] as Record<string, unknown> | undefined;
       if (m && num(m.map_id)) out[u] = { ...m, map_id: id('map', m.map_id) };

@@ -3,11 +3,12 @@
  * ids in the call translated to the run's real ones (see Tracker), out-parameters decoded,
  * new objects recorded, then settled before the next call.
  */
+import { statSync } from 'node:fs';
 import type { BpfAttr, KernelCall } from '../src/kernel/call';
 import { vmlinuxBtf, type Btf } from './btf';
 import { encodeBpf, flagValue, isU32ish, parseBpfReply, requestLine, showValue, type FdKind } from './encode';
 import type { Helper } from './native';
-import { pathArg, pathProblem, preloadProblem } from './paths';
+import { pathArg, pathProblem, preloadProblem, resolvePath } from './paths';
 import type { RunLock } from './pool';
 import { settle } from './settle';
 import { Tracker, type IdKind } from './track';
@@ -50,6 +51,8 @@ export interface RealCallResult {
 }
 
 const EPERM = -1;
+/** The run's cgroup2 mount (its cgroup namespace root), as the model names it. */
+const CGROUP_ROOT = '/sys/fs/cgroup';
 const EINVAL = -22;
 const hex = (s: string): string => Buffer.from(s, 'utf8').toString('hex') || '-';
 const show = showValue;
@@ -194,7 +197,9 @@ export class Run {
       case 'open': case 'mkdir': case 'rmdir': case 'unlink': {
         const why = pathProblem(c.path, '/', MUTATING.includes(c.call));
         if (why) return skip(`${c.call}: ${why}`);
-        return { ret: await this.ret(`w ${pid()} sys ${c.call} ${pathArg(c.path)}`) };
+        const ret = await this.ret(`w ${pid()} sys ${c.call} ${pathArg(c.path)}`);
+        if (c.call === 'mkdir' && ret === 0) this.noteCgroup(pid(), resolvePath('/', c.path as string));
+        return { ret };
       }
       case 'rename': {
         const why = pathProblem(c.from, '/', true) ?? pathProblem(c.to, '/', true);
@@ -253,8 +258,41 @@ export class Run {
 
   /** The contract's ids in `attr` as this run's real ids: the id commands' ids, and a
    * cgroup or tcx anchor's `relative_id` (with BPF_F_ID: a program's, or with BPF_F_LINK a link's). */
-  private translate(cmd: string, attr: BpfAttr): BpfAttr {
+  /** The kernfs id of a directory of the run's cgroup2 mount, seen from process `pid` (its
+   * mount namespace, through /proc/PID/root): on a 64-bit machine it is the inode number. */
+  private cgroupIdAt(pid: number, path: string): number {
+    return Number(statSync(`/proc/${pid}/root${path}`, { bigint: true }).ino);
+  }
+
+  /** The model numbers cgroups as it makes them (the root 1, then each cgroup2 mkdir): the
+   * real ids in the same order (tracker.cgroups). */
+  private noteCgroup(pid: number, path: string | null): void {
+    const t = this.tracker;
+    if (!t.cgroups.length) t.cgroups.push(this.cgroupIdAt(pid, CGROUP_ROOT));
+    if (path !== null && path.startsWith(`${CGROUP_ROOT}/`)) t.cgroups.push(this.cgroupIdAt(pid, path));
+  }
+
+  /** The model's pids and cgroup ids in an iterator link's iter_info, as the run's. */
+  private iterInfo(pid: number, info: BpfAttr): BpfAttr {
+    const t = this.tracker;
+    const out: BpfAttr = { ...info };
+    const obj = (v: unknown): v is BpfAttr => typeof v === 'object' && v !== null && !Array.isArray(v);
+    if (obj(out.cgroup) && 'cgroup_id' in out.cgroup) {
+      this.noteCgroup(pid, null);
+      out.cgroup = { ...out.cgroup, cgroup_id: t.cgroupIdValue(out.cgroup.cgroup_id) };
+    }
+    if (obj(out.task)) {
+      const task: BpfAttr = { ...out.task };
+      for (const f of ['tid', 'pid']) if (f in task) task[f] = t.pidValue(task[f]);
+      out.task = task;
+    }
+    return out;
+  }
+
+  private translate(cmd: string, attr: BpfAttr, pid: number): BpfAttr {
     const out: BpfAttr = { ...attr };
+    const info = out.iter_info;
+    if (cmd === 'BPF_LINK_CREATE' && typeof info === 'object' && info !== null && !Array.isArray(info)) out.iter_info = this.iterInfo(pid, info as BpfAttr);
     for (const [field, kind] of ID_INPUTS[cmd] ?? [])
       if (field in out) out[field] = field === 'start_id' ? this.tracker.realStartId(kind, out[field]) : this.tracker.realId(kind, out[field]);
     const anchor = (holder: BpfAttr, flagsIn: unknown): void => {
@@ -303,7 +341,7 @@ export class Run {
       if (cmdNum < 0 && typeof cmdIn !== 'number') return skip(`bpf: command ${show(cmdIn)} is no uapi name`);
       return { ret: await this.ret(`w ${pid} bpf ${cmdNum} 0 ${ATTR_SIZE}`) };
     }
-    const attr = this.translate(cmd, attrIn as BpfAttr);
+    const attr = this.translate(cmd, attrIn as BpfAttr, pid);
     if (cmd === 'BPF_OBJ_PIN' || cmd === 'BPF_OBJ_GET') {
       const base = await this.pathBase(pid, attr);
       const why = base === null ? null : pathProblem(attr.pathname, base, cmd === 'BPF_OBJ_PIN');
@@ -320,6 +358,8 @@ export class Run {
       res.notComparable = `${type}/${eat} loads are refused with EPERM by this kernel build (trampolines)`;
       res.notRun = true;
     }
+    if (cmd === 'BPF_RAW_TRACEPOINT_OPEN' && ret === EPERM && (attr.name === undefined || attr.name === null))
+      res.notComparable = 'BPF_RAW_TRACEPOINT_OPEN of a tracing program that is no raw tracepoint goes to bpf_tracing_prog_attach, which this kernel build refuses with EPERM (no trampolines; Linux says EINVAL for an iterator program)';
     if (cmd === 'BPF_PROG_LOAD' && ret === EPERM && eat === 'BPF_TRACE_ITER' && MAP_ITERS.includes(String(attr.attach_func_name))) {
       res.notComparable = `iterators over map elements (${String(attr.attach_func_name)}) are refused with EPERM by this kernel build`;
       res.notRun = true;

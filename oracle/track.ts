@@ -8,6 +8,10 @@ import type { Helper } from './native';
 export type IdKind = 'prog' | 'map' | 'link';
 /** Where ids that name no object of a run are put (far above any id a machine reaches). */
 const NO_SUCH_ID = 0x7fff0000;
+/** No task has a pid past this (`PID_MAX_LIMIT` on 64-bit machines). */
+const PID_MAX_LIMIT = 4 * 1024 * 1024;
+/** A cgroup id no cgroup has: high 32 bits that a 64-bit machine never gives (its kernfs ids are its inode numbers, allocated upwards from 1). */
+const NO_SUCH_CGROUP = 2 ** 52;
 export const NEXT_ID_CMD: Record<IdKind, number> = { prog: 11, map: 12, link: 31 };
 
 export interface ProgFacts { type: string; eat: string | number; maps: number[] }
@@ -33,7 +37,31 @@ export class Tracker {
   /** The other way round: real id → model id. */
   readonly realToModel: Record<IdKind, Map<number, number>> = { prog: new Map(), map: new Map(), link: new Map() };
 
+  /** Real cgroup ids (kernfs ids) in the order the model numbers cgroups: the root (the
+   * run's cgroup namespace root) first, then one per cgroup2 mkdir that succeeded. */
+  readonly cgroups: number[] = [];
+
   constructor(private readonly firstModelPid: number) {}
+
+  /** A pid a call passes as data (an iterator link's task filter, which the kernel keeps
+   * without looking it up): the real pid of the run's process the model numbered so; any
+   * other positive number one that no process can have (past PID_MAX_LIMIT), so that both
+   * sides hold the pid of no process. */
+  pidValue(modelPid: unknown): unknown {
+    if (typeof modelPid !== 'number' || !Number.isInteger(modelPid) || modelPid <= 0) return modelPid;
+    const real = modelPid >= this.firstModelPid ? this.pids[modelPid - this.firstModelPid] : undefined;
+    if (real !== undefined) return real;
+    return modelPid < PID_MAX_LIMIT ? PID_MAX_LIMIT + modelPid : modelPid;
+  }
+
+  /** A cgroup id a call passes (an iterator link's start, `iter_info.cgroup.cgroup_id`): the
+   * real id of the cgroup the model numbered so (1 is the root); any other one that no
+   * cgroup has (its low 32 bits, the kernfs ino the kernel looks up, are the model's number
+   * under 2^32, the high ones never used on a 64-bit machine). */
+  cgroupIdValue(modelId: unknown): unknown {
+    if (typeof modelId !== 'number' || !Number.isSafeInteger(modelId) || modelId <= 0) return modelId;
+    return this.cgroups[modelId - 1] ?? (modelId < 2 ** 32 ? NO_SUCH_CGROUP + modelId : modelId);
+  }
 
   /** The model numbers pids from `firstModelPid` up in creation order (spawn and fork). */
   realPid(modelPid: unknown): number {
