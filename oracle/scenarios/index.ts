@@ -3,6 +3,8 @@
  * tests (oracle/scenarios.diff.test.ts):
  * - the cgroup, XDP, link update and detach scenarios of attachScenarios.ts (with the
  *   selftests cgroup_link and xdp_link);
+ * - the BPF iterator scenarios of iter.ts (loads, iterator links and their iter_info,
+ *   BPF_ITER_CREATE, open() of pins, who holds what);
  * - the call lists of the oracle's own tests (facts.ts: link_pinning, errnos, processes,
  *   triggers, attachments);
  * - every sequence the model's own tests apply to a 6.18 kernel (recorded.ts: the
@@ -17,6 +19,7 @@ import { serialize } from 'node:v8';
 import type { KernelCall } from '../../src/kernel/call';
 import { SCENARIOS as ATTACH } from '../attachScenarios';
 import { FACTS } from './facts';
+import { ITER_SCENARIOS } from './iter';
 import { recordedSequences } from './recorded';
 
 export interface DiffScenario {
@@ -28,6 +31,7 @@ export interface DiffScenario {
 export function allScenarios(): DiffScenario[] {
   const list: [string, KernelCall[]][] = [
     ...Object.entries(ATTACH).map(([n, f]): [string, KernelCall[]] => [`attach: ${n}`, f()]),
+    ...Object.entries(ITER_SCENARIOS).map(([n, f]): [string, KernelCall[]] => [n, f()]),
     ...Object.entries(FACTS).map(([n, calls]): [string, KernelCall[]] => [`oracle: ${n}`, calls]),
     ...recordedSequences().map((s): [string, KernelCall[]] => [`model test ${s.name}`, s.calls]),
   ];
