@@ -99,16 +99,19 @@ export function hasOwn<T extends object>(table: T, key: string): boolean {
 }
 
 /** A BPF iterator target (`bpf_iter_reg_target`): its `bpf_iter_<name>` BTF function, the
- * release that registered it (from the kernel's history, approximate for some), and what
- * `attach_target` takes from `iter_info` (a map, a cgroup, a task filter, or nothing). */
-export interface IterTarget { btfId: number; since: number; attach: 'map' | 'cgroup' | 'task' | null; mapTypes?: readonly string[] }
+ * release that registered it (from the kernel's history, approximate for some), what
+ * `attach_target` takes from `iter_info` (a map, a cgroup, a task filter, or nothing), and
+ * whether its walk may reschedule (`BPF_ITER_RESCHED`: only those take sleepable programs,
+ * as 6.18 answers BPF_LINK_CREATE for each target; the map-element ones, refused at load
+ * there, as their registrations say). */
+export interface IterTarget { btfId: number; since: number; attach: 'map' | 'cgroup' | 'task' | null; mapTypes?: readonly string[]; resched?: true }
 
 const ELEM_MAPS = ['BPF_MAP_TYPE_HASH', 'BPF_MAP_TYPE_LRU_HASH', 'BPF_MAP_TYPE_ARRAY', 'BPF_MAP_TYPE_PERCPU_HASH', 'BPF_MAP_TYPE_LRU_PERCPU_HASH', 'BPF_MAP_TYPE_PERCPU_ARRAY'];
 
 /** The iterator targets of Linux 6.18 (BTF ids of its vmlinux). */
 export const ITER_TARGETS: Readonly<Record<string, IterTarget>> = {
-  task: { btfId: 64274, since: 508, attach: 'task' },
-  task_file: { btfId: 64279, since: 508, attach: 'task' },
+  task: { btfId: 64274, since: 508, attach: 'task', resched: true },
+  task_file: { btfId: 64279, since: 508, attach: 'task', resched: true },
   bpf_map: { btfId: 64157, since: 508, attach: null },
   netlink: { btfId: 64254, since: 508, attach: null },
   ipv6_route: { btfId: 64223, since: 508, attach: null },
@@ -118,11 +121,11 @@ export const ITER_TARGETS: Readonly<Record<string, IterTarget>> = {
   udp: { btfId: 64318, since: 509, attach: null },
   bpf_prog: { btfId: 64161, since: 509, attach: null },
   sockmap: { btfId: 64272, since: 510, attach: 'map', mapTypes: ['BPF_MAP_TYPE_SOCKMAP', 'BPF_MAP_TYPE_SOCKHASH'] },
-  task_vma: { btfId: 64288, since: 512, attach: 'task' },
+  task_vma: { btfId: 64288, since: 512, attach: 'task', resched: true },
   unix: { btfId: 64329, since: 517, attach: null },
-  ksym: { btfId: 64237, since: 600, attach: null },
+  ksym: { btfId: 64237, since: 600, attach: null, resched: true },
   bpf_link: { btfId: 64155, since: 600, attach: null },
-  cgroup: { btfId: 64165, since: 601, attach: 'cgroup' },
-  kmem_cache: { btfId: 64225, since: 613, attach: null },
-  dmabuf: { btfId: 64191, since: 616, attach: null },
+  cgroup: { btfId: 64165, since: 601, attach: 'cgroup', resched: true },
+  kmem_cache: { btfId: 64225, since: 613, attach: null, resched: true },
+  dmabuf: { btfId: 64191, since: 616, attach: null, resched: true },
 };

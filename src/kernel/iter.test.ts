@@ -107,6 +107,26 @@ describe('iterator links', () => {
     ok(k);
   });
 
+  it('a sleepable program links only to a target that may reschedule (6.0); BPF_LINK_UPDATE does not check', () => {
+    const { k, p } = setup();
+    const sleepy = (t: string) => k.bpf(p, 'BPF_PROG_LOAD', { ...ITER, attach_func_name: t, prog_flags: ['BPF_F_SLEEPABLE'] });
+    const create = (prog: number, attr: Record<string, unknown> = {}) => k.bpf(p, 'BPF_LINK_CREATE', { prog_fd: prog, attach_type: 'BPF_TRACE_ITER', ...attr });
+    for (const t of ['task', 'task_file', 'task_vma', 'ksym', 'kmem_cache', 'dmabuf']) expect(create(sleepy(t)), t).toBeGreaterThan(0);
+    expect(create(sleepy('cgroup'), { iter_info: { cgroup: { order: 1 } }, iter_info_len: 16 })).toBeGreaterThan(0);
+    const tcp = sleepy('tcp');
+    for (const t of ['bpf_map', 'bpf_prog', 'bpf_link', 'netlink', 'ipv6_route', 'udp', 'unix']) expect(create(sleepy(t)), t).toBe(-22);
+    expect(create(tcp)).toBe(-22);
+    expect(create(tcp, { iter_info: { task: {} }, iter_info_len: 5000 })).toBe(-7); // the iter_info checks come first
+    const link = create(k.bpf(p, 'BPF_PROG_LOAD', { ...ITER, attach_func_name: 'tcp' }));
+    expect(k.bpf(p, 'BPF_LINK_UPDATE', { link_fd: link, new_prog_fd: tcp })).toBe(0);
+    expect(k.bpf(p, 'BPF_ITER_CREATE', { link_fd: link })).toBeGreaterThan(0);
+    // before 6.0 any target took one
+    const old = setup('5.19');
+    const prog = old.k.bpf(old.p, 'BPF_PROG_LOAD', { ...ITER, attach_func_name: 'tcp', prog_flags: ['BPF_F_SLEEPABLE'] });
+    expect(old.k.bpf(old.p, 'BPF_LINK_CREATE', { prog_fd: prog, attach_type: 'BPF_TRACE_ITER' })).toBeGreaterThan(0);
+    ok(k);
+  });
+
   it('BPF_LINK_UPDATE takes a program of the same target only', () => {
     const { k, p, load } = setup();
     const a = load('task', 'a');

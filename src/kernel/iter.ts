@@ -122,6 +122,9 @@ export function bpfIterLinkAttach(k: KernelState, p: Process, prog: BpfProg, att
   bytes.fill(0, Math.min(len, ITER_INFO_SIZE)); // only iter_info_len bytes are copied in
   const name = targetOf(prog);
   if (!name) fail(Errno.ENOENT, fn, `prog ${prog.id} is for no registered iterator target`);
+  // 6.0: "Only allow sleepable program for resched-able iterator" (BPF_LINK_UPDATE does not check)
+  if (prog.sleepable && !ITER_TARGETS[name]!.resched && k.since(600))
+    fail(Errno.EINVAL, fn, `prog ${prog.id} is sleepable, and the ${name} iterator cannot reschedule (no BPF_ITER_RESCHED): only task, task_file, task_vma, cgroup, ksym, kmem_cache and dmabuf take sleepable programs`);
   const target: Extract<LinkTarget, { kind: 'iter' }> = { kind: 'iter', target: name, map: null, cgroup: null, order: 0, task: { tid: 0, pid: 0 } };
   return createLink(k, p, prog, BPF_LINK_TYPE.indexOf('BPF_LINK_TYPE_ITER'), attachType, target, 0, undefined, (l) => {
     attachTarget(k, p, name, new DataView(bytes.buffer), target);

@@ -27,12 +27,31 @@ const TC_LOAD: KernelCall = { call: 'bpf', pid: 100, cmd: 'BPF_PROG_LOAD', attr:
 const tcxAttach = (fd: number, attr: Record<string, unknown> = {}): KernelCall =>
   ({ call: 'bpf', pid: 100, cmd: 'BPF_PROG_ATTACH', attr: { target_ifindex: 2, attach_bpf_fd: fd, attach_type: 'BPF_TCX_INGRESS', ...attr } });
 
-const ITER_LOAD = (target: string): KernelCall =>
-  ({ call: 'bpf', pid: 100, cmd: 'BPF_PROG_LOAD', attr: { prog_type: 'BPF_PROG_TYPE_TRACING', expected_attach_type: 'BPF_TRACE_ITER', attach_func_name: target } });
+const ITER_LOAD = (target: string, attr: Record<string, unknown> = {}): KernelCall =>
+  ({ call: 'bpf', pid: 100, cmd: 'BPF_PROG_LOAD', attr: { prog_type: 'BPF_PROG_TYPE_TRACING', expected_attach_type: 'BPF_TRACE_ITER', attach_func_name: target, ...attr } });
 const iterLink = (prog: number, attr: Record<string, unknown> = {}): KernelCall =>
   ({ call: 'bpf', pid: 100, cmd: 'BPF_LINK_CREATE', attr: { prog_fd: prog, attach_type: 'BPF_TRACE_ITER', ...attr } });
 
 const REGRESSIONS: Regression[] = [
+  {
+    bug: 'a sleepable iterator program linked to any target: since 6.0 only the targets whose walk may reschedule (BPF_ITER_RESCHED: task, task_file, task_vma, cgroup, ksym, kmem_cache, dmabuf) take one, EINVAL for the others after the iter_info checks (BPF_LINK_UPDATE does not check). Found by a random differential run (seed 20260101, sequence 7xx) against 6.18, shrunk',
+    version: '6.18',
+    calls: [
+      { call: 'spawn', comm: 'loader' },
+      { call: 'bpf', pid: 100, cmd: 'BPF_PROG_LOAD', attr: { attach_func_name: 'sys_enter', expected_attach_type: 'BPF_TRACE_RAW_TP', license: 'Proprietary', prog_type: 'BPF_PROG_TYPE_TRACING' } },
+      { call: 'bpf', pid: 100, cmd: 'BPF_MAP_CREATE', attr: { key_size: 4, map_type: 'BPF_MAP_TYPE_ARRAY', max_entries: 1, value_size: 8 } },
+      { call: 'bpf', pid: 100, cmd: 'BPF_RAW_TRACEPOINT_OPEN', attr: { cookie: 1099511627776, prog_fd: 3 } },
+      { call: 'open', pid: 100, path: '/sys/fs/cgroup' },
+      { call: 'bpf', pid: 100, cmd: 'BPF_PROG_LOAD', attr: { attach_func_name: 'bpf_prog', expected_attach_type: 'BPF_TRACE_ITER', license: 'Proprietary', prog_flags: ['BPF_F_SLEEPABLE'], prog_type: 'BPF_PROG_TYPE_TRACING' } },
+      { call: 'bpf', pid: 100, cmd: 'BPF_LINK_CREATE', attr: { attach_type: 'BPF_TRACE_ITER', prog_fd: 7 } },
+      ITER_LOAD('task', { prog_flags: ['BPF_F_SLEEPABLE'] }),
+      iterLink(8), // task: may reschedule
+      ITER_LOAD('bpf_prog'),
+      iterLink(10),
+      { call: 'bpf', pid: 100, cmd: 'BPF_LINK_UPDATE', attr: { link_fd: 11, new_prog_fd: 7 } }, // the sleepable bpf_prog program
+    ],
+    expect: [{ step: 6, ret: -Errno.EINVAL }, { step: 8, ret: 9 }, { step: 10, ret: 11 }, { step: 11, ret: 0 }],
+  },
   {
     bug: 'rename in cgroup2 replaced a cgroup directory, leaving a live cgroup with no directory (cgroup2 has no rename: EPERM)',
     version: '6.18',
