@@ -397,6 +397,28 @@ function shortInfo(): KernelCall[] {
   return s.calls;
 }
 
+/** Sleepable iterator programs: every target loads one, only the targets whose walk may
+ * reschedule (BPF_ITER_RESCHED) link it, after the iter_info checks; BPF_LINK_UPDATE puts one
+ * on any link of its target. */
+function sleepable(): KernelCall[] {
+  const s = new Scenario();
+  const SLEEPY = { prog_flags: ['BPF_F_SLEEPABLE'] };
+  for (const t of Object.keys(ITER_TARGETS)) {
+    load(s, t, t, SLEEPY);
+    link(s, `l_${t}`, t, t === 'cgroup' ? info16({ cgroup: { order: 1 } }) : {});
+  }
+  link(s, 'e1', 'tcp', { iter_info: { task: {} }, iter_info_len: 5000 }); // E2BIG first
+  link(s, 'e2', 'tcp', { target_btf_id: 4096, iter_info_len: 16 }); // EFAULT first
+  link(s, 'e3', 'tcp', { flags: 1 });
+  link(s, 'e4', 'tcp', info16({ task: {} }));
+  load(s, 'T', 'tcp');
+  link(s, 'L', 'T').update('L', 'tcp').info('L');
+  iterCreate(s, 'f', 'L');
+  s.update('L', 'T').update('l_task', 'task').update('l_cgroup', 'cgroup');
+  nextIds(s);
+  return s.calls;
+}
+
 /** The fd table's end: BPF_ITER_CREATE and open() of a pin need a free fd (EMFILE), a link
  * that could not get one is freed (its id used up). */
 function fdLimit(): KernelCall[] {
@@ -430,4 +452,5 @@ export const ITER_SCENARIOS: Record<string, () => KernelCall[]> = {
   'iter: iterator files hold the program; fork, dup, exit, pins held open': references,
   'iter: link info with short info_len': shortInfo,
   'iter: the end of the fd table': fdLimit,
+  'iter: sleepable programs (BPF_ITER_RESCHED targets only)': sleepable,
 };
