@@ -30,7 +30,7 @@ export const FIRST_PID = 100;
 /** What an fd is wanted for: a kind of file, or a narrower kind of program, link or directory
  * (falling back to the kind when the process has none of those). */
 export type FdWant = 'map' | 'prog' | 'link' | 'bpf' | 'dir' | 'any' | 'tracing-prog' | 'cgroup-prog' | 'xdp-prog' | 'tcx-prog' | 'cgroup-link' | 'xdp-link'
-  | 'tcx-link' | 'cgroup-dir' | 'spare-tcx-prog';
+  | 'tcx-link' | 'cgroup-dir' | 'spare-tcx-prog' | 'iter-prog' | 'iter-link' | 'iter-file';
 /** An fd: one of the process's fds of a kind (`pick` modulo their number), or a number. */
 export type FdRef = { want: FdWant; pick: number } | { raw: unknown };
 /** A process: one of the live ones (`pick` modulo their number, oldest first; among those
@@ -41,8 +41,9 @@ export type PidRef = { pick: number; needs?: FdWant[] } | { raw: unknown };
 export interface Ctx {
   readonly pid: unknown;
   fd(ref: FdRef): unknown;
-  /** The program an fd of the process refers to. */
-  progAt(fd: unknown): { type: string; eat: string } | undefined;
+  /** The program an fd of the process refers to (`func`: its load-time target, as an
+   * iterator program's target name). */
+  progAt(fd: unknown): { type: string; eat: string; func: string } | undefined;
   /** An id of a live object of that kind (or `fallback`). */
   id(kind: 'prog' | 'map' | 'link', pick: number, fallback: number): number;
   /** The path of an existing pin (or `fallback`). */
@@ -51,6 +52,10 @@ export interface Ctx {
   event(pick: number, fallback: unknown): unknown;
   /** The revision of a device's tcx list (1: no list; 0: no such device). */
   tcxRevision(ifindex: unknown, ingress: boolean): number;
+  /** The id of a live cgroup (1 is the root), or `fallback`. */
+  cgroupId(pick: number, fallback: number): number;
+  /** The path of a pin that holds an iterator link, else of any pin, else `fallback`. */
+  iterPin(pick: number, fallback: unknown): unknown;
 }
 
 /** A call before it is resolved against the state. */
@@ -160,9 +165,10 @@ function proc<T>(parts: fc.Arbitrary<T>, make: (t: T, ctx: Ctx) => KernelCall, n
 /** Kinds of calls, to generate only some (the real-kernel tests leave out what their kernel
  * refuses): 'tracing' raw_tp and tp_btf programs; 'trampoline' fentry, fexit, fmod_ret and lsm
  * programs (a kernel built without trampolines refuses their load with EPERM); 'cgroup';
- * 'xdp'; 'tcx' (SCHED_CLS programs on the devices' tcx lists, 6.6). */
-export type Family = 'tracing' | 'trampoline' | 'cgroup' | 'xdp' | 'tcx';
-export const FAMILIES: readonly Family[] = ['tracing', 'trampoline', 'cgroup', 'xdp', 'tcx'];
+ * 'xdp'; 'tcx' (SCHED_CLS programs on the devices' tcx lists, 6.6); 'iter' (BPF iterators,
+ * 5.8: their programs, links with iter_info, BPF_ITER_CREATE, open() of their pins). */
+export type Family = 'tracing' | 'trampoline' | 'cgroup' | 'xdp' | 'tcx' | 'iter';
+export const FAMILIES: readonly Family[] = ['tracing', 'trampoline', 'cgroup', 'xdp', 'tcx', 'iter'];
 
 export const CGROUP_PATHS = ['a', 'a/b', 'c'].map((n) => `/sys/fs/cgroup/${n}`);
 export const CGROUP_ATTACH_TYPES = ['BPF_CGROUP_INET_EGRESS', 'BPF_CGROUP_INET_INGRESS', 'BPF_CGROUP_INET_SOCK_CREATE'] as const;
@@ -203,6 +209,13 @@ const progKinds = (families: readonly Family[]): fc.WeightedArbitrary<BpfAttr>[]
     w(fc.constantFrom<BpfAttr>({ prog_type: 'BPF_PROG_TYPE_XDP' }, { prog_type: 'BPF_PROG_TYPE_XDP' }, { prog_type: 'BPF_PROG_TYPE_XDP', expected_attach_type: 'BPF_XDP_DEVMAP' }), 5),
   ] : []),
   ...(families.includes('tcx') ? [w(fc.constant<BpfAttr>({ prog_type: 'BPF_PROG_TYPE_SCHED_CLS' }), 8)] : []),
+  ...(families.includes('iter') ? [
+    w(fc.constantFrom(...ITER_TARGET_POOL).map((t): BpfAttr => ({ ...ITER_LOAD, attach_func_name: t })), 4),
+    // an iterator over map elements (this kernel build refuses it: not comparable there), no
+    // such target, none, a sleepable one
+    w(fc.constantFrom<BpfAttr>({ ...ITER_LOAD, attach_func_name: 'bpf_map_elem' }, { ...ITER_LOAD, attach_func_name: 'nosuch' }, { ...ITER_LOAD },
+      { ...ITER_LOAD, attach_func_name: 'task', prog_flags: ['BPF_F_SLEEPABLE'] }), 1),
+  ] : []),
   // some that fail: no target, a target for a type that takes none, unknown names and types
   w(fc.constantFrom<BpfAttr>(
     ...(families.includes('trampoline') ? [
@@ -384,13 +397,79 @@ function tcxIntents(): fc.WeightedArbitrary<Intent>[] {
   ];
 }
 
+// ---- iterators ------------------------------------------------------------------------------
+
+const ITER_LOAD: BpfAttr = { prog_type: 'BPF_PROG_TYPE_TRACING', expected_attach_type: 'BPF_TRACE_ITER' };
+/** Iterator targets the family loads programs for: what takes no iter_info, the cgroup
+ * iterator (a walk order and a start), task ones (an optional filter). */
+export const ITER_TARGET_POOL = ['bpf_prog', 'task', 'cgroup', 'bpf_map', 'tcp', 'task_file', 'bpf_link'] as const;
+
+/** BPF_LINK_CREATE of an iterator link: the program's target decides its iter_info (a cgroup
+ * walk order and start by fd, by id, the root, or both; a map for a map-element iterator; a
+ * task iterator's pid_fd, never pids), mostly of 16 bytes; sometimes a short, long or
+ * missing length, or a field an iterator link does not take. */
+const iterLinkParts = fc.record({
+  prog: fdRef('iter-prog'),
+  info: fc.oneof(w(fc.constant(true), 5), w(fc.constant(false), 1)),
+  order: fc.oneof(w(fc.integer({ min: 1, max: 4 }), 9), w(fc.constantFrom(0, 5), 1)),
+  start: fc.oneof(w(fc.constant<'fd' | 'id' | 'root' | 'both'>('fd'), 4), w(fc.constant<'fd' | 'id' | 'root' | 'both'>('id'), 2),
+    w(fc.constant<'fd' | 'id' | 'root' | 'both'>('root'), 3), w(fc.constant<'fd' | 'id' | 'root' | 'both'>('both'), 1)),
+  dir: fdRef('cgroup-dir'),
+  cgPick: fc.oneof(w(pickArb, 9), w(fc.constant(-1), 1)),
+  map: fdRef('map'),
+  pidFd: fc.oneof(w(fc.constant<FdRef | null>(null), 6), w(fdRef('any'), 1)),
+  len: fc.oneof(w(fc.constant(16), 14), w(fc.constantFrom(4, 8, 12, 24, 4096), 2), w(fc.constantFrom(0, 5000), 1)),
+  odd: fc.oneof(w(fc.constant<BpfAttr>({}), 16),
+    w(fc.constantFrom<BpfAttr>({ target_fd: 3 }, { flags: 1 }, { tracing: { cookie: 16 } }, { target_btf_id: 7 }, { attach_type: 'BPF_TRACE_RAW_TP' }), 1)),
+});
+
+type IterLinkParts = typeof iterLinkParts extends fc.Arbitrary<infer T> ? T : never;
+
+function iterLinkAttr(t: IterLinkParts, ctx: Ctx): BpfAttr {
+  const fd = ctx.fd(t.prog);
+  const target = ctx.progAt(fd)?.func;
+  let info: BpfAttr | undefined;
+  if (target === 'cgroup') {
+    const cgroup: BpfAttr = { order: t.order };
+    if (t.start === 'fd' || t.start === 'both') cgroup.cgroup_fd = ctx.fd(t.dir);
+    if (t.start === 'id' || t.start === 'both') cgroup.cgroup_id = t.cgPick < 0 ? 99 : ctx.cgroupId(t.cgPick, 1);
+    info = t.info || t.start !== 'root' ? { cgroup } : undefined;
+  } else if (target === 'bpf_map_elem') info = { map: { map_fd: ctx.fd(t.map) } };
+  else if (target?.startsWith('task')) info = t.pidFd ? { task: { pid_fd: ctx.fd(t.pidFd) } } : t.info ? { task: {} } : undefined;
+  else if (!t.info) info = { cgroup: { order: t.order } }; // a target without attach_target ignores it
+  return attrOf({ prog_fd: fd, attach_type: 'BPF_TRACE_ITER', iter_info: info, iter_info_len: info ? t.len : undefined, ...t.odd });
+}
+
+/** The iter family: iterator links (BPF_LINK_CREATE with BPF_TRACE_ITER), BPF_ITER_CREATE,
+ * pins of iterator links and open() of them, link info of short lengths, and what an
+ * iterator fd is not (the loads are in progKinds, LINK_UPDATE / DETACH in the shared intents). */
+function iterIntents(): fc.WeightedArbitrary<Intent>[] {
+  return [
+    w(bpf('BPF_LINK_CREATE', iterLinkParts, iterLinkAttr, () => ['iter-prog']), 7),
+    w(bpf('BPF_ITER_CREATE', fc.record({
+      link: fc.oneof(w(fdRef('iter-link'), 8), w(fdRef('link'), 1), w(fdRef('any'), 1)), flags: maybe(fc.constantFrom(1, 0), 10),
+    }), (t, ctx) => attrOf({ link_fd: ctx.fd(t.link), flags: t.flags }), () => ['iter-link']), 6),
+    w(bpf('BPF_OBJ_PIN', fc.record({ path: fc.constantFrom(...PIN_PATHS.slice(0, 3)), link: fdRef('iter-link') }),
+      (t, ctx) => ({ pathname: t.path, bpf_fd: ctx.fd(t.link) }), () => ['iter-link']), 3),
+    w(proc(pickArb, (pick, ctx) => ({ call: 'open', pid: ctx.pid as number, path: ctx.iterPin(pick, PIN_PATHS[0]) as string })), 4),
+    w(fc.oneof(
+      bpf('BPF_OBJ_GET_INFO_BY_FD', fc.record({ fd: fdRef('iter-link'), len: maybe(fc.constantFrom(20, 24, 28, 36, 40), 2) }),
+        (t, ctx) => attrOf({ bpf_fd: ctx.fd(t.fd), info: {}, info_len: t.len }), () => ['iter-link']),
+      bpf('BPF_OBJ_GET_INFO_BY_FD', fdRef('iter-file'), (fd, ctx) => ({ bpf_fd: ctx.fd(fd), info: {} }), () => ['iter-file']),
+      bpf('BPF_OBJ_PIN', fc.record({ path: fc.constantFrom(...PIN_PATHS.slice(0, 3)), fd: fdRef('iter-file') }),
+        (t, ctx) => ({ pathname: t.path, bpf_fd: ctx.fd(t.fd) }), () => ['iter-file']),
+    ), 2),
+  ];
+}
+
 // ---- intents -------------------------------------------------------------------------------
 
 function intentArb(version: number, garbage: number, families: readonly Family[]): fc.Arbitrary<Intent> {
   const none = null;
   const has = (f: Family): boolean => families.includes(f);
   // (the families' kinds of link for BPF_LINK_UPDATE / DETACH; cgroup and xdp as before tcx came)
-  const linkKindArb = (has('tcx') ? fc.constantFrom('cgroup', 'xdp', 'tcx') : fc.constantFrom('cgroup', 'xdp')) as fc.Arbitrary<'cgroup' | 'xdp' | 'tcx'>;
+  const linkKindArb = (has('iter') ? fc.constantFrom('cgroup', 'xdp', ...(has('tcx') ? ['tcx'] : []), 'iter')
+    : has('tcx') ? fc.constantFrom('cgroup', 'xdp', 'tcx') : fc.constantFrom('cgroup', 'xdp')) as fc.Arbitrary<'cgroup' | 'xdp' | 'tcx' | 'iter'>;
   const list: fc.WeightedArbitrary<Intent>[] = [
     w(commArb.map((comm) => ({ pid: none, make: (): KernelCall => ({ call: 'spawn', comm }) })), 3),
     w(proc(fc.constant(0), (_t, ctx) => ({ call: 'fork', pid: ctx.pid as number })), 2),
@@ -417,7 +496,7 @@ function intentArb(version: number, garbage: number, families: readonly Family[]
       }, (t) => (t.any ? ['link', 'prog'] : [`${t.kind}-link`, `${t.kind}-prog`])),
       bpf('BPF_LINK_DETACH', fc.record({ kind: linkKindArb, any: fc.boolean(), link: fc.nat(7) }),
         (t, ctx) => ({ link_fd: ctx.fd({ want: t.any ? 'link' : `${t.kind}-link`, pick: t.link }) }), (t) => [t.any ? 'link' : `${t.kind}-link`]),
-    ), has('cgroup') || has('xdp') || has('tcx') ? 3 : 1),
+    ), has('cgroup') || has('xdp') || has('tcx') || has('iter') ? 3 : 1),
     w(bpf('BPF_OBJ_PIN', fc.record({ path: pinPathArb, fd: fdRef('bpf') }), (t, ctx) => ({ pathname: t.path, bpf_fd: ctx.fd(t.fd) }), () => ['bpf']), 7),
     // pin and get relative to a directory fd (BPF_F_PATH_FD, 6.5+): a BPF FS directory mostly,
     // also one that was removed since, a cgroup directory, or a path_fd without the flag
@@ -517,6 +596,7 @@ function intentArb(version: number, garbage: number, families: readonly Family[]
     );
   }
   if (has('tcx')) list.push(...tcxIntents());
+  if (has('iter')) list.push(...iterIntents());
   return fc.oneof(...list);
 }
 
@@ -559,18 +639,37 @@ function fileIs(t: FileTarget, want: FdWant, onTcx: (p: BpfProg) => boolean = ()
     case 'xdp-link': return t.kind === 'link' && t.target.kind === 'xdp';
     case 'tcx-link': return t.kind === 'link' && t.target.kind === 'tcx';
     case 'cgroup-dir': return t.kind === 'dir' && !!t.inode.cgroup;
+    case 'iter-prog': return t.kind === 'prog' && BPF_PROG_TYPE[t.type] === 'BPF_PROG_TYPE_TRACING' && BPF_ATTACH_TYPE[t.expectedAttachType] === 'BPF_TRACE_ITER';
+    case 'iter-link': return t.kind === 'link' && t.target.kind === 'iter';
+    case 'iter-file': return t.kind === 'iter';
     default: return t.kind === want;
   }
 }
 
-function kindOf(p: BpfProg): { type: string; eat: string } {
-  return { type: BPF_PROG_TYPE[p.type] ?? String(p.type), eat: BPF_ATTACH_TYPE[p.expectedAttachType] ?? String(p.expectedAttachType) };
+function kindOf(p: BpfProg): { type: string; eat: string; func: string } {
+  return { type: BPF_PROG_TYPE[p.type] ?? String(p.type), eat: BPF_ATTACH_TYPE[p.expectedAttachType] ?? String(p.expectedAttachType), func: p.attachFunc ?? '' };
 }
 
-/** A call that gives process `pid` an fd of the kind `want`, where there is one. */
-function provide(want: FdWant, pid: number, pick: number, families: readonly Family[]): KernelCall | null {
+/** A call that gives process `pid` an fd of the kind `want`, where there is one. `fds` and
+ * `progAt`: the process's fds of a kind and their programs (an iterator link needs one of
+ * its iterator programs). */
+function provide(want: FdWant, pid: number, pick: number, families: readonly Family[],
+  fds: (want: FdWant) => number[] = () => [], progAt: Ctx['progAt'] = () => undefined): KernelCall | null {
   const load = (attr: BpfAttr): KernelCall => ({ call: 'bpf', pid, cmd: 'BPF_PROG_LOAD', attr });
   switch (want) {
+    case 'iter-prog': return load({ ...ITER_LOAD, attach_func_name: ITER_TARGET_POOL[pick % 4] });
+    case 'iter-link': {
+      // a link of one of its iterator programs (a cgroup iterator walks from the root), else a program first
+      const progs = fds('iter-prog').filter((fd) => progAt(fd)?.func !== 'bpf_map_elem');
+      if (!progs.length) return load({ ...ITER_LOAD, attach_func_name: 'bpf_prog' });
+      const fd = progs[pick % progs.length]!;
+      const info = progAt(fd)?.func === 'cgroup' ? { iter_info: { cgroup: { order: 1 + (pick % 4) } }, iter_info_len: 16 } : {};
+      return { call: 'bpf', pid, cmd: 'BPF_LINK_CREATE', attr: { prog_fd: fd, attach_type: 'BPF_TRACE_ITER', ...info } };
+    }
+    case 'iter-file': {
+      const links = fds('iter-link');
+      return links.length ? { call: 'bpf', pid, cmd: 'BPF_ITER_CREATE', attr: { link_fd: links[pick % links.length]! } } : null;
+    }
     case 'map': return { call: 'bpf', pid, cmd: 'BPF_MAP_CREATE', attr: { map_type: 'BPF_MAP_TYPE_ARRAY', key_size: 4, value_size: 8, max_entries: 1 } };
     case 'cgroup-prog': return load({ prog_type: 'BPF_PROG_TYPE_CGROUP_SKB', expected_attach_type: 'BPF_CGROUP_INET_EGRESS' });
     case 'xdp-prog': return load({ prog_type: 'BPF_PROG_TYPE_XDP' });
@@ -634,7 +733,11 @@ export function resolveIntents(intents: readonly (Intent | undefined)[], version
       }
       const proc = typeof pid === 'number' ? k.processes.get(pid) : undefined;
       const missing = ref && 'pick' in ref && proc && ref.pick % 3 !== 2 ? (ref.needs ?? []).find((n) => fdsOf(proc, n).length === 0) : undefined;
-      const provider = missing && proc ? provide(missing, proc.pid, ref && 'pick' in ref ? ref.pick : 0, families) : null;
+      const progAt: Ctx['progAt'] = (fd) => {
+        const t = typeof fd === 'number' ? proc?.fds[fd]?.file.target : undefined;
+        return t?.kind === 'prog' ? kindOf(t) : undefined;
+      };
+      const provider = missing && proc ? provide(missing, proc.pid, ref && 'pick' in ref ? ref.pick : 0, families, (want) => fdsOf(proc, want), progAt) : null;
       const ctx: Ctx = {
         pid,
         fd: (r) => {
@@ -643,10 +746,7 @@ export function resolveIntents(intents: readonly (Intent | undefined)[], version
           if (!fds.length && r.want.includes('-')) fds = fdsOf(proc, r.want.slice(r.want.indexOf('-') + 1) as FdWant);
           return fds.length ? fds[r.pick % fds.length] : 3 + (r.pick % 4);
         },
-        progAt: (fd) => {
-          const t = typeof fd === 'number' ? proc?.fds[fd]?.file.target : undefined;
-          return t?.kind === 'prog' ? kindOf(t) : undefined;
-        },
+        progAt,
         id: (kind, pick, fallback) => {
           const table = kind === 'prog' ? k.progs : kind === 'map' ? k.maps : k.links;
           const ids = [...table.values()].map((o) => o.id).filter((id) => id > 0);
@@ -674,6 +774,16 @@ export function resolveIntents(intents: readonly (Intent | undefined)[], version
         tcxRevision: (ifindex, ingress) => {
           const dev = typeof ifindex === 'number' ? k.netdevs.get(ifindex) : undefined;
           return dev ? (ingress ? dev.tcx.ingress : dev.tcx.egress)?.revision ?? 1 : 0;
+        },
+        cgroupId: (pick, fallback) => {
+          const ids = [...k.cgroups.values()].map((c) => c.id);
+          return ids.length ? ids[pick % ids.length]! : fallback;
+        },
+        iterPin: (pick, fallback) => {
+          const pins = [...k.vfs.walkFs(k.vfs.bpffs)].filter((i) => i.kind === 'pin');
+          const iters = pins.filter((i) => i.obj?.kind === 'link' && i.obj.target.kind === 'iter');
+          const from = iters.length ? iters : pins;
+          return from.length ? k.vfs.pathOf(from[pick % from.length]!) : fallback;
         },
       };
       call = provider ?? it.make(ctx);

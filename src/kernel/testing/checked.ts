@@ -22,7 +22,7 @@ export interface StepFailure {
 
 /** bpf() commands that return a new fd on success. */
 const FD_CMDS = new Set(['BPF_MAP_CREATE', 'BPF_PROG_LOAD', 'BPF_OBJ_GET', 'BPF_PROG_GET_FD_BY_ID', 'BPF_MAP_GET_FD_BY_ID',
-  'BPF_LINK_GET_FD_BY_ID', 'BPF_RAW_TRACEPOINT_OPEN', 'BPF_LINK_CREATE']);
+  'BPF_LINK_GET_FD_BY_ID', 'BPF_RAW_TRACEPOINT_OPEN', 'BPF_LINK_CREATE', 'BPF_ITER_CREATE']);
 
 function returnsFd(c: KernelCall): boolean {
   if (c.call === 'dup' || c.call === 'open') return true;
