@@ -177,14 +177,14 @@ it('normalize: pids and the ids the kernel wrote by first appearance, ran sorted
     { call: 'fork', pid: 100 }, p.bpf('BPF_LINK_GET_FD_BY_ID', { link_id: 7 })];
   const real = normalizeTrace(calls, [
     { ret: 4242 },
-    { ret: 0, attr: { bpf_fd: 3, info: { type: 'BPF_PROG_TYPE_RAW_TRACEPOINT', id: 90, tag: 'x', map_ids: [40], load_time: 5, run_cnt: 77, run_time_ns: 3, jited_prog_len: 30 } } },
+    { ret: 0, attr: { bpf_fd: 3, info: { type: 'BPF_PROG_TYPE_RAW_TRACEPOINT', id: 90, tag: 'x', map_ids: [40], load_time: 5, run_cnt: 77, run_time_ns: 3, jited_prog_len: 30, nr_jited_ksyms: 1 } } },
     { ret: 0, ran: [95, 90, 95] },
     { ret: 4250 },
     { ret: 5, attr: { link_id: 33 } },
   ]);
   expect(real[0]!.ret).toBe(1);
   expect(real[1]!.attr!.info).toEqual({ type: 'BPF_PROG_TYPE_RAW_TRACEPOINT', id: 1, tag: 'x', map_ids: [1], load_time: 'positive',
-    run_cnt: 'machine-wide', run_time_ns: 'positive', jited_prog_len: 'jit' });
+    run_cnt: 'machine-wide', run_time_ns: 'positive', jited_prog_len: 30, nr_jited_ksyms: 'jit' }); // the JIT image size is compared
   expect(real[2]!.ran).toEqual([1, 2, 2]);
   expect(real[3]!.ret).toBe(2);
   expect(real[4]!.attr).toEqual({ link_id: 33 }); // the call's own ids are inputs: as given
