@@ -180,3 +180,28 @@ describe('legacy attachments', () => {
     expect(explain(snap, legacy.id).summary).toMatch(/^An abandoned legacy attachment/);
   });
 });
+
+describe('an iterator file opened through a pin that was then unlinked', () => {
+  it('keeps the pin\'s inode and so the link: the graph draws that hold, and the link has a root', () => {
+    const store = createPlaygroundStore();
+    const s = store.getState();
+    s.reset();
+    const d = (c: Parameters<typeof syscall>[0]) => store.getState().dispatch(syscall(c));
+    d({ call: 'spawn', comm: 'reader' });
+    d({ call: 'bpf', pid: 100, cmd: 'BPF_PROG_LOAD', attr: { prog_type: 'BPF_PROG_TYPE_TRACING', expected_attach_type: 'BPF_TRACE_ITER', attach_func_name: 'task', prog_name: 'dump' } });
+    d({ call: 'bpf', pid: 100, cmd: 'BPF_LINK_CREATE', attr: { prog_fd: 3, attach_type: 'BPF_TRACE_ITER' } });
+    d({ call: 'bpf', pid: 100, cmd: 'BPF_OBJ_PIN', attr: { bpf_fd: 4, pathname: '/sys/fs/bpf/tasks' } });
+    d({ call: 'open', pid: 100, path: '/sys/fs/bpf/tasks' });
+    d({ call: 'close', pid: 100, fd: 4 });
+    d({ call: 'unlink', pid: 100, path: '/sys/fs/bpf/tasks' });
+    const snap = store.getState().steps.at(-1)!.snapshot;
+    const link = snap.links[0]!;
+    const file = snap.files.find((f) => f.kind === 'iter')!;
+    expect(file.keeps).toBe(link.key);
+    const g = buildGraph(snap);
+    expect(g.edges.some((e) => e.source === file.key && e.target === link.key)).toBe(true);
+    const r = retainersOf(g, link.key);
+    expect(r.paths.length).toBeGreaterThan(0);
+    expect(r.paths.every((p) => p[0]!.source === 'pid:100')).toBe(true);
+  });
+});

@@ -80,6 +80,8 @@ const files: GraphSource = {
       });
       const target = f.kind === 'dir' ? dirId(f.target) : f.target;
       b.edge(f.key, target, 'file', f.kind === 'dir' ? 'opens' : f.kind === 'iter' ? 'runs on read' : 'refers to', true);
+      // opened through a pin since unlinked: the file keeps that pin's inode, which holds its object
+      if (f.keeps) b.edge(f.key, f.keeps, 'file', 'keeps its unlinked pin, which holds', true);
     }
   },
 };

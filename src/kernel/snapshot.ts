@@ -22,6 +22,9 @@ export interface FileSnapshot {
   kind: 'prog' | 'map' | 'link' | 'tty' | 'dir' | 'iter';
   mode: OpenFile['mode'];
   name: string;
+  /** An iterator file opened through a pin that was then unlinked: the object that pin's
+   * inode still holds (it goes with the last such file, `bpf_free_inode`). */
+  keeps?: string;
 }
 export interface ProgSnapshot {
   key: string; id: number; refcnt: number; type: string | number; name: string;
@@ -199,7 +202,9 @@ export function takeSnapshot(k: KernelState): KernelSnapshot {
     const t = f.target;
     const target = t.kind === 'prog' ? progKey(t) : t.kind === 'map' ? mapKey(t) : t.kind === 'link' ? linkKey(t)
       : t.kind === 'iter' ? progKey(t.prog) : t.kind === 'dir' ? f.name : 'tty';
-    files.push({ key: fileKey(f), fCount: f.fCount, target, kind: t.kind, mode: f.mode, name: f.name });
+    const kept = t.kind === 'iter' && t.pin?.dead ? t.pin.obj : undefined;
+    const keeps = kept ? (kept.kind === 'prog' ? progKey(kept) : kept.kind === 'map' ? mapKey(kept) : linkKey(kept)) : undefined;
+    files.push({ key: fileKey(f), fCount: f.fCount, target, kind: t.kind, mode: f.mode, name: f.name, ...(keeps ? { keeps } : {}) });
   }
   const snap: KernelSnapshot = {
     version: formatVersion(k.version),
