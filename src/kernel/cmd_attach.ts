@@ -7,14 +7,14 @@
 import { checkAttr, enumField, fdField, flagsField, putUser, u32, type FieldSpec } from './attr';
 import type { BpfAttr } from './call';
 import { cgroupAttachInfo, cgroupBpfAttach, cgroupBpfDetachProg, cgroupMode, cgroupRevision, effectiveEntries, entryProg, type Cgroup, type CgroupAnchor } from './cgroup';
-import { progFromFd, linkFromFd } from './cmd_link';
+import { progFromFd, progOfType, linkFromFd } from './cmd_link';
 import { Errno } from './errno';
 import { fget, findProcess } from './fdtable';
 import { devXdpAttach, XDP_FLAGS_MASK, XDP_FLAGS_MODES } from './netdev';
 import { tcxProgAttach, tcxProgDetach, tcxProgQuery } from './tcx';
 import type { BpfProg, Process } from './objects';
 import { fail, type KernelState } from './state';
-import { BPF_ATTACH_TYPE, BPF_PROG_TYPE, FLAG_VALUES } from './uapi';
+import { BPF_ATTACH_TYPE, FLAG_VALUES } from './uapi';
 
 const F = FLAG_VALUES;
 const ATTACH_MASK = F.BPF_F_ALLOW_OVERRIDE | F.BPF_F_ALLOW_MULTI | F.BPF_F_REPLACE;
@@ -28,13 +28,6 @@ export function cgroupFromFd(k: KernelState, p: Process, fd: number): Cgroup {
   if (cg.dead) fail(Errno.ENOENT, 'cgroup_get_from_fd', 'the cgroup has been removed');
   void k;
   return cg;
-}
-
-/** `bpf_prog_get_type(fd, type)`. */
-function progOfType(p: Process, fd: number, progType: string): BpfProg {
-  const prog = progFromFd(p, fd, 'bpf_prog_get_type');
-  if (BPF_PROG_TYPE[prog.type] !== progType) fail(Errno.EINVAL, 'bpf_prog_get_type', `fd ${fd} is a ${BPF_PROG_TYPE[prog.type]} program, ${progType} is needed`);
-  return prog;
 }
 
 /** The attach flags a release knows for cgroups. */

@@ -35,6 +35,13 @@ export function progFromFd(p: Process, fd: number, fn = '__bpf_prog_get'): BpfPr
   return f.target;
 }
 
+/** `bpf_prog_get_type(fd, type)`: `bpf_prog_get`, then EINVAL for another program type. */
+export function progOfType(p: Process, fd: number, progType: string): BpfProg {
+  const prog = progFromFd(p, fd, 'bpf_prog_get_type');
+  if (BPF_PROG_TYPE[prog.type] !== progType) fail(Errno.EINVAL, 'bpf_prog_get_type', `fd ${fd} is a ${BPF_PROG_TYPE[prog.type]} program, ${progType} is needed`);
+  return prog;
+}
+
 /** `bpf_link_get_from_fd(fd)`: EBADF for an empty slot, EINVAL for a file that is not a link. */
 export function linkFromFd(p: Process, fd: number): BpfLink {
   const f = fget(p, fd);

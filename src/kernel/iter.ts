@@ -11,8 +11,9 @@ import { ITER_TARGETS } from './btf';
 import type { BpfAttr } from './call';
 import { cgroupFromFd } from './cmd_attach';
 import { linkFromFd } from './cmd_link';
+import { mapFromFd } from './map';
 import { Errno } from './errno';
-import { fget, newFd } from './fdtable';
+import { newFd } from './fdtable';
 import { createLink } from './link';
 import type { BpfLink, BpfMap, BpfProg, LinkTarget, Process } from './objects';
 import { mapInc, mapPutWithUref, progInc, progPut } from './refs';
@@ -46,13 +47,11 @@ function targetOf(prog: BpfProg): string | undefined {
   return Object.keys(ITER_TARGETS).find((n) => ITER_TARGETS[n]!.btfId === prog.attachBtfId);
 }
 
-/** `bpf_map_get_with_uref`. */
+/** `bpf_map_get_with_uref`: the map, with a reference and a uref for the link. */
 function mapWithUref(k: KernelState, p: Process, fd: number): BpfMap {
-  const f = fget(p, fd);
-  if (!f) fail(Errno.EBADF, 'bpf_map_get_with_uref', `pid ${p.pid} has no fd ${fd}`);
-  if (f.target.kind !== 'map') fail(Errno.EINVAL, 'bpf_map_get_with_uref', `fd ${fd} is not a BPF map`);
-  mapInc(k, f.target, true, 'bpf_map_get_with_uref', 'held by the iterator link');
-  return f.target;
+  const map = mapFromFd(p, fd, 'bpf_map_get_with_uref');
+  mapInc(k, map, true, 'bpf_map_get_with_uref', 'held by the iterator link');
+  return map;
 }
 
 /** `reg_info->attach_target`: what the link takes from `iter_info`. Throws the kernel's errno. */

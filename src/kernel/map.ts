@@ -127,6 +127,14 @@ export function bpfMapCreate(k: KernelState, p: Process, attr: BpfAttr): number 
   return newFd(k, p, map, 'anon_inode:bpf-map', mode);
 }
 
+/** `__bpf_map_get(fd)`: EBADF for an empty slot, EINVAL for a file that is not a map. */
+export function mapFromFd(p: Process, fd: number, fn = '__bpf_map_get'): BpfMap {
+  const f = fget(p, fd);
+  if (!f) fail(Errno.EBADF, fn, `pid ${p.pid} has no fd ${fd}`);
+  if (f.target.kind !== 'map') fail(Errno.EINVAL, fn, `fd ${fd} is not a BPF map`);
+  return f.target;
+}
+
 /**
  * `BPF_MAP_FREEZE` (`map_freeze`, 5.2): the map becomes read-only from the syscall side for
  * good. The fd must be a map's (EBADF / EINVAL) and writable: a read-only fd, or a map
@@ -135,13 +143,11 @@ export function bpfMapCreate(k: KernelState, p: Process, attr: BpfAttr): number 
 export function bpfMapFreeze(k: KernelState, p: Process, attr: BpfAttr): number {
   checkAttr(k, 'BPF_MAP_FREEZE', attr, [{ name: 'map_fd' }]);
   const fd = u32(attr, 'map_fd');
-  const f = fget(p, fd);
-  if (!f) fail(Errno.EBADF, '__bpf_map_get', `pid ${p.pid} has no fd ${fd}`);
-  const map = f.target;
-  if (map.kind !== 'map') fail(Errno.EINVAL, '__bpf_map_get', `fd ${fd} is not a BPF map`);
+  const map = mapFromFd(p, fd);
+  const writable = fget(p, fd)!.mode !== 'rdonly';
   if (BPF_MAP_TYPE[map.type] === 'BPF_MAP_TYPE_STRUCT_OPS') fail(Errno.ENOTSUPP, 'map_freeze', 'struct_ops maps cannot be frozen');
   if (map.frozen) fail(Errno.EPERM, 'map_freeze', `map ${map.id} is already frozen: no fd can write to it`);
-  if (f.mode === 'rdonly') fail(Errno.EPERM, 'map_freeze', `fd ${fd} is read-only (BPF_F_RDONLY)`);
+  if (!writable) fail(Errno.EPERM, 'map_freeze', `fd ${fd} is read-only (BPF_F_RDONLY)`);
   map.frozen = true;
   if (k.keepLog) k.emit('note', 'map_freeze', `map ${map.id}${map.name ? ` "${map.name}"` : ''} frozen: read-only from the syscall side for good`, { obj: mapKey(map), pid: p.pid });
   return 0;

@@ -6,7 +6,8 @@ import { checkAttr, enumField, fdArray, flagsField, objName, strField, type Fiel
 import { ITER_TARGETS, KERNEL_FUNCS, TRACEPOINTS, hasOwn, lsmHookFunc, modifyReturnAllowed } from './btf';
 import type { BpfAttr } from './call';
 import { Errno } from './errno';
-import { allocFd, fget, newFd } from './fdtable';
+import { allocFd, newFd } from './fdtable';
+import { mapFromFd } from './map';
 import type { Process } from './objects';
 import { progTag } from './insns';
 import type { BpfMap, BpfProg } from './objects';
@@ -119,10 +120,8 @@ export function bpfProgLoad(k: KernelState, p: Process, attr: BpfAttr): number {
   // add_used_map_from_fd: each distinct map referenced once, refcnt only.
   const maps: BpfMap[] = [];
   for (const fd of [...fdArray(attr, 'fd_array'), ...fdArray(attr, 'map_fds')]) {
-    const f = fget(p, fd);
-    if (!f) fail(Errno.EBADF, '__bpf_map_get', `fd ${fd} is not open`);
-    if (f.target.kind !== 'map') fail(Errno.EINVAL, '__bpf_map_get', `fd ${fd} is not a BPF map`);
-    if (!maps.includes(f.target)) maps.push(f.target);
+    const m = mapFromFd(p, fd);
+    if (!maps.includes(m)) maps.push(m);
   }
   if (maps.length > MAX_USED_MAPS) fail(Errno.E2BIG, 'add_used_map', `more than ${MAX_USED_MAPS} maps (MAX_USED_MAPS)`);
   if (k.since(613)) target = checkAttachBtfId();

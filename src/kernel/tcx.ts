@@ -6,7 +6,7 @@
  */
 import { flagsField, putUser, subAttr, u32, u64 } from './attr';
 import type { BpfAttr } from './call';
-import { progFromFd } from './cmd_link';
+import { progOfType } from './cmd_link';
 import { Errno } from './errno';
 import { canonicalRetval } from './insns';
 import { createLink } from './link';
@@ -15,7 +15,7 @@ import type { NetDev } from './netdev';
 import type { BpfLink, BpfProg, LegacyAttachment, Process } from './objects';
 import { progPut } from './refs';
 import { describe, fail, linkKey, progKey, type KernelState } from './state';
-import { BPF_LINK_TYPE, BPF_PROG_TYPE } from './uapi';
+import { BPF_LINK_TYPE, BPF_PROG_TYPE, FLAG_VALUES } from './uapi';
 
 /** `TCX_NEXT`: a tcx program's "go on with the next one"; anything else ends the list. */
 export const TCX_NEXT = -1;
@@ -96,10 +96,7 @@ export function tcxProgAttach(k: KernelState, p: Process, attr: BpfAttr, prog: B
   const fn = 'tcx_prog_attach';
   const dev = tcxDev(k, ifindexOf(attr), fn);
   let replace: BpfProg | null = null;
-  if (flags & 4 /* BPF_F_REPLACE */) {
-    replace = progFromFd(p, u32(attr, 'replace_bpf_fd'), 'bpf_prog_get_type');
-    if (replace.type !== prog.type) fail(Errno.EINVAL, 'bpf_prog_get_type', `replace_bpf_fd is a ${BPF_PROG_TYPE[replace.type]} program`);
-  }
+  if (flags & FLAG_VALUES.BPF_F_REPLACE) replace = progOfType(p, u32(attr, 'replace_bpf_fd'), BPF_PROG_TYPE[prog.type] ?? '');
   const legacy: LegacyAttachment = { kind: 'legacy', oid: 0, prog, attacherPid: p.pid, attacherComm: p.comm, target: { kind: 'tcx', dev, ingress } };
   const old = attachEntry(dev, ingress,
     (b) => mprogAttach(k, p, b, prog, null, replace, flags, relativeOf(attr), u64(attr, 'expected_revision')),
@@ -192,7 +189,7 @@ export function tcxLinkUpdate(k: KernelState, p: Process, link: BpfLink, newProg
   if (link.prog === newProg) return 0;
   const b = bundleOf(t.dev, t.ingress);
   if (!b) fail(Errno.ENOENT, fn, 'the device has no tcx list');
-  const at = mprogAttach(k, p, b, newProg, link, link.prog, 4 /* BPF_F_REPLACE */ | 32 /* BPF_F_ID */, link.prog.id, 0);
+  const at = mprogAttach(k, p, b, newProg, link, link.prog, FLAG_VALUES.BPF_F_REPLACE | FLAG_VALUES.BPF_F_ID, link.prog.id, 0);
   place(b, at, { prog: newProg, link, legacy: null });
   const old = link.prog;
   newProg.refcnt++;
