@@ -5,6 +5,7 @@
  */
 import { Errno } from '../kernel/index';
 import { dirname, normalizePath } from '../libbpf/core';
+import type { BpfObject } from '../libbpf/index';
 import type { Args, Tool } from './tool';
 
 export type ObjType = 'prog' | 'map' | 'link';
@@ -277,4 +278,15 @@ export function parseId(s: string): number | null {
   const body = v.replace(/^[+-]/, '');
   const n = /^0[xX]/.test(body) ? parseInt(body, 16) : body.length > 1 && body.startsWith('0') ? parseInt(body, 8) : parseInt(body, 10);
   return (neg ? -n : n) >>> 0;
+}
+
+/** `bpf_object__open(file)` on the model's files (`options.files`: BPF C source by path); a
+ * file that is not there is libbpf's ENOENT line and null. */
+export function openObjectFile(t: Tool, file: string, opts: { relaxed_maps?: boolean } = {}): BpfObject | null {
+  const source = Object.prototype.hasOwnProperty.call(t.files, file) ? t.files[file]! : null;
+  if (source === null) {
+    t.eprintf(`libbpf: elf: failed to open ${file}: -ENOENT\n`);
+    return null;
+  }
+  return t.lib.bpf_object__open_mem(source, file, opts);
 }

@@ -4,7 +4,7 @@
  * (with the map as `iter_info` when given), pins the link at PATH and lets go of
  * everything else: the pin is all that keeps the iterator.
  */
-import { mountBpffsForFile } from './common';
+import { mountBpffsForFile, openObjectFile } from './common';
 import { mapParseFd } from './map';
 import { Args, cmdSelect, HELP_SPEC_MAP, HELP_SPEC_OPTIONS, isPrefix, type Tool } from './tool';
 
@@ -26,9 +26,7 @@ function doPin(a: Args): number {
   }
   const lib = t.lib;
   const closeMap = (): void => { if (mapFd >= 0) t.close(mapFd); };
-  const source = Object.prototype.hasOwnProperty.call(t.files, objfile) ? t.files[objfile]! : null;
-  if (source === null) t.eprintf(`libbpf: elf: failed to open ${objfile}: -ENOENT\n`);
-  const obj = source === null ? null : lib.bpf_object__open_mem(source, objfile, {});
+  const obj = openObjectFile(t, objfile);
   if (!obj) { t.perr(`can't open objfile ${objfile}`); closeMap(); return -1; }
   const done = (err: number): number => { lib.bpf_object__close(obj); closeMap(); return err; };
   if (lib.bpf_object__load(obj)) { t.perr(`can't load objfile ${objfile}`); return done(-1); }

@@ -6,7 +6,7 @@
 import { progTypeByName } from '../libbpf/sections';
 import type { BpfObject } from '../libbpf/index';
 import type { BpfProgram } from '../libbpf/object';
-import { createAndMountBpffsDir, mountBpffsForFile, parseId } from './common';
+import { createAndMountBpffsDir, mountBpffsForFile, openObjectFile, parseId } from './common';
 import { mapParseFd } from './map';
 import { isPrefix, type Args, type Tool } from './tool';
 
@@ -103,9 +103,7 @@ export function doLoad(a: Args, firstOnly: boolean): number {
     }
   }
   const lib = t.lib;
-  const source = Object.prototype.hasOwnProperty.call(t.files, file) ? t.files[file]! : null;
-  const obj = source === null ? null : lib.bpf_object__open_mem(source, file, { relaxed_maps: t.relaxedMaps });
-  if (source === null) t.eprintf(`libbpf: elf: failed to open ${file}: -ENOENT\n`);
+  const obj = openObjectFile(t, file, { relaxed_maps: t.relaxedMaps });
   if (!obj) { t.perr('failed to open object file'); closeReplace(); return -1; }
   const fail = (): number => { lib.bpf_object__close(obj); closeReplace(); return -1; };
   for (const p of obj.data.programs) {

@@ -5,7 +5,7 @@
  * `$name` results are resolved as the lines run (an fd number depends on what came before).
  */
 import { createKernel, NEWEST_VERSION, parseVersion, type Kernel, type KernelCall, type KernelSnapshot } from '../kernel/index';
-import { syscall, type Command, type CommandResult } from '../store/command';
+import { shellCommand, syscall, type Command, type CommandResult } from '../store/command';
 import { applyStep, bootStep, type Step } from '../store/history';
 import { ensureRunners } from '../store/runners/index';
 import type { Action, Check, ObjKind, Pos, Scenario, ScenarioError, Value } from './ast';
@@ -113,12 +113,8 @@ export function runScenarioSync(s: Scenario, opts: { version?: string } = {}): S
     switch (a.kind) {
       case 'spawn': return syscall({ call: 'spawn', comm: a.name });
       case 'trigger': return syscall({ call: 'trigger', event: a.event });
-      case 'shell': {
-        // a source block NAME.c is the object file NAME.o a line may open (bpftool prog load, iter pin)
-        const files = Object.fromEntries([...sources].map(([n, body]): [string, string] => [n.replace(/\.c$/, '.o'), `${body}\n`])
-          .filter(([o]) => a.line.split(/\s+/).includes(o)));
-        return Object.keys(files).length ? { kind: 'shell', line: a.line, files } : { kind: 'shell', line: a.line };
-      }
+      // a source block NAME.c is the object file NAME.o a line may open (bpftool prog load, iter pin)
+      case 'shell': return shellCommand(a.line, Object.fromEntries([...sources].map(([n, body]) => [n.replace(/\.c$/, '.o'), `${body}\n`])));
       case 'call': {
         const pid = procs.get(a.proc);
         if (pid === undefined) throw new RunError(at, `no process named ${a.proc} (spawn it, or name a fork's child)`);

@@ -4,7 +4,7 @@
  * enabled, its arguments, the command it makes and the kernel function that call ends in.
  */
 import { NOTABLE_VERSIONS } from '../kernel/index';
-import { hasRunner, syscall, type Command } from './command';
+import { hasRunner, shellCommand, syscall, type Command } from './command';
 import type { Step } from './history';
 import { progLoadAttr, sectionByName } from './sections';
 import { currentSnapshot, type PanelId, type PlaygroundState, type PlaygroundStore } from './store';
@@ -254,12 +254,8 @@ export const ACTIONS: readonly ActionDef[] = [
     kernelFn: '__sys_bpf', makes: 'bpftool / ls / rm / mkdir / mv',
     help: 'Run a console line: bpftool (prog, map, link, cgroup, net, iter), ls, rm, mkdir, mv. bpftool runs as its own short-lived process; the editor’s source is its object file (prog.bpf.o).',
     disabled: (_s, a) => (str(a, 'line') ? null : 'Type a command'),
-    command: (a) => {
-      // the editor's buffer, as the object file a line such as `bpftool prog load prog.bpf.o ...` opens
-      const file = str(a, 'file'), source = str(a, 'source');
-      const line = str(a, 'line');
-      return file && source && line.includes(file) ? { kind: 'shell', line, files: { [file]: source } } : { kind: 'shell', line };
-    } },
+    // the editor's buffer, as the object file a line such as `bpftool prog load prog.bpf.o ...` opens
+    command: (a) => shellCommand(str(a, 'line'), str(a, 'file') ? { [str(a, 'file')]: str(a, 'source') } : {}) },
 
   // Steps
   { id: 'step.back', label: 'Step back', panel: 'steps', shortcut: '[', args: [], help: 'Show the previous step.',

@@ -39,6 +39,14 @@ export interface ShellCommand {
 
 export type Command = SyscallCommand | LibbpfCommand | ShellCommand;
 
+/** A console line, with those of `files` (path → BPF C source) it names as a word: the
+ * object files it may open (`bpftool prog load prog.bpf.o ...`). */
+export function shellCommand(line: string, files: Readonly<Record<string, string>> = {}): ShellCommand {
+  const words = line.split(/\s+/);
+  const named = Object.entries(files).filter(([path, source]) => source && words.includes(path));
+  return named.length ? { kind: 'shell', line, files: Object.fromEntries(named) } : { kind: 'shell', line };
+}
+
 /** A source position a load error points at (1-based). */
 export interface Diagnostic { line: number; col: number; message: string }
 
