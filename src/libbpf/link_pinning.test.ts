@@ -9,31 +9,8 @@
 import { describe, expect, it } from 'vitest';
 import { createKernel, type Kernel } from '../kernel/index';
 import { createLibbpf, type BpfObject, type BpfProgram, type Libbpf } from './index';
-
-const PROGS = `
-#include <linux/bpf.h>
-#include <bpf/bpf_helpers.h>
-
-/* What user space writes, and what the programs copy it to. */
-int in = 0;
-int out = 0;
-
-SEC("raw_tp/sys_enter")
-int raw_tp_prog(const void *ctx)
-{
-	out = in;	/* runs on every syscall entry while attached */
-	return 0;
-}
-
-SEC("tp_btf/sys_enter")
-int tp_btf_prog(const void *ctx)
-{
-	out = in;
-	return 0;
-}
-
-char _license[] SEC("license") = "GPL";
-`;
+// the selftest's BPF side (progs/test_link_pinning.c), as the editor's starter has it
+import PROGS from './progs/test_link_pinning.bpf.c?raw';
 
 const LINK_PIN_PATH = '/sys/fs/bpf/pinned_link_test';
 

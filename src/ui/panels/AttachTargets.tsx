@@ -27,15 +27,24 @@ export function CgroupAttach({ snap, pid, prog, attachType }: Props) {
   );
 }
 
-export function XdpAttach({ snap, pid, prog }: Omit<Props, 'attachType'>) {
+/** The network device a form acts on (eth0 until one is picked), and its choice. */
+function useDevice(snap: KernelSnapshot, note: (d: KernelSnapshot['netdevs'][number]) => string = () => '') {
   const [picked, setPicked] = useState<number | null>(null);
   const devs = snap.netdevs ?? [];
   const ifindex = devs.some((d) => d.ifindex === picked) ? picked : devs.find((d) => d.name === 'eth0')?.ifindex ?? devs[0]?.ifindex ?? null;
+  const choice = (
+    <Choice label="Device" value={ifindex === null ? '' : String(ifindex)} onChange={(v) => setPicked(Number(v))}
+      options={devs.map((d) => ({ value: String(d.ifindex), text: `${d.name} (ifindex ${d.ifindex})${note(d)}` }))} />
+  );
+  return { ifindex, name: devs.find((d) => d.ifindex === ifindex)?.name, choice };
+}
+
+export function XdpAttach({ snap, pid, prog }: Omit<Props, 'attachType'>) {
+  const { ifindex, choice } = useDevice(snap, (d) => (d.xdp.length ? ' · XDP in use' : ''));
   const args = { pid: pid ?? undefined, prog: prog ?? undefined, ifindex: ifindex ?? undefined };
   return (
     <>
-      <Choice label="Device" value={ifindex === null ? '' : String(ifindex)} onChange={(v) => setPicked(Number(v))}
-        options={devs.map((d) => ({ value: String(d.ifindex), text: `${d.name} (ifindex ${d.ifindex})${d.xdp.length ? ' · XDP in use' : ''}` }))} />
+      {choice}
       <div className="btnrow">
         <ActionButton id="attach.xdp_link" args={args} className="primary">Attach as a link</ActionButton>
         <ActionButton id="attach.xdp_netlink" args={args}>Attach the legacy way</ActionButton>
@@ -47,18 +56,14 @@ export function XdpAttach({ snap, pid, prog }: Omit<Props, 'attachType'>) {
 
 /** tcx (6.6+): links and BPF_PROG_ATTACH entries share one ordered list per device and direction. */
 export function TcxAttach({ snap, pid, prog, attachType }: Props) {
-  const [picked, setPicked] = useState<number | null>(null);
+  const { ifindex, name, choice } = useDevice(snap);
   const [dir, setDir] = useState<string | null>(null);
-  const devs = snap.netdevs ?? [];
-  const ifindex = devs.some((d) => d.ifindex === picked) ? picked : devs.find((d) => d.name === 'eth0')?.ifindex ?? devs[0]?.ifindex ?? null;
   const direction = dir ?? (attachType === 'BPF_TCX_EGRESS' ? 'BPF_TCX_EGRESS' : 'BPF_TCX_INGRESS');
   const args = { pid: pid ?? undefined, prog: prog ?? undefined, ifindex: ifindex ?? undefined, attach_type: direction };
-  const name = devs.find((d) => d.ifindex === ifindex)?.name;
   const list = snap.attachPoints.find((a) => a.key === `tcx:${name}:${direction === 'BPF_TCX_EGRESS' ? 'egress' : 'ingress'}`);
   return (
     <>
-      <Choice label="Device" value={ifindex === null ? '' : String(ifindex)} onChange={(v) => setPicked(Number(v))}
-        options={devs.map((d) => ({ value: String(d.ifindex), text: `${d.name} (ifindex ${d.ifindex})` }))} />
+      {choice}
       <Choice label="Direction" value={direction} onChange={setDir}
         options={[{ value: 'BPF_TCX_INGRESS', text: 'ingress' }, { value: 'BPF_TCX_EGRESS', text: 'egress' }]} />
       <p className="hint">{list ? `${list.entries.length} on this list (revision ${list.revision ?? 1}); a new entry goes last.` : 'Nothing on this list yet.'}</p>
