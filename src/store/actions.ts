@@ -78,6 +78,9 @@ const needPath = (k = 'path') => (s: PlaygroundState, a: ActionArgs): string | n
 
 const PID: ArgSpec = { name: 'pid', label: 'Process', type: 'pid' };
 const FD: ArgSpec = { name: 'fd', label: 'fd', type: 'fd' };
+/** A program and a tcx list: the device and the direction. */
+const TCX_ARGS: ArgSpec[] = [PID, { name: 'prog', label: 'Program fd', type: 'fd' }, { name: 'ifindex', label: 'Device', type: 'choice' },
+  { name: 'attach_type', label: 'Direction', type: 'choice' }];
 const PATH: ArgSpec = { name: 'path', label: 'Path', type: 'path' };
 const bpf = (a: ActionArgs, cmd: string, attr: Record<string, unknown>): Command =>
   syscall({ call: 'bpf', pid: num(a, 'pid'), cmd, attr });
@@ -184,19 +187,19 @@ export const ACTIONS: readonly ActionDef[] = [
     disabled: (s, a) => needProcess(s, a) ?? (Number.isInteger(num(a, 'ifindex')) ? null : 'Choose a device'),
     command: (a) => syscall({ call: 'netlinkXdpAttach', pid: num(a, 'pid'), ifindex: num(a, 'ifindex'), prog_fd: -1 }) },
   { id: 'attach.tcx_link', label: 'Attach as a link', panel: 'attach',
-    args: [PID, { name: 'prog', label: 'Program fd', type: 'fd' }, { name: 'ifindex', label: 'Device', type: 'choice' }, { name: 'attach_type', label: 'Direction', type: 'choice' }],
+    args: TCX_ARGS,
     kernelFn: 'tcx_link_attach', makes: 'bpf(BPF_LINK_CREATE)', help: 'A tcx link (6.6+) at the end of the device’s list: owned by its fd and pins.',
     name: () => 'Attach to the device as a tcx link',
     disabled: (s, a) => needProcess(s, a) ?? (Number.isInteger(num(a, 'prog')) && Number.isInteger(num(a, 'ifindex')) ? null : 'Choose a program fd and a device'),
     command: (a) => bpf(a, 'BPF_LINK_CREATE', { prog_fd: num(a, 'prog'), target_ifindex: num(a, 'ifindex'), attach_type: str(a, 'attach_type') }) },
   { id: 'attach.tcx_prog_attach', label: 'Attach the legacy way', panel: 'attach',
-    args: [PID, { name: 'prog', label: 'Program fd', type: 'fd' }, { name: 'ifindex', label: 'Device', type: 'choice' }, { name: 'attach_type', label: 'Direction', type: 'choice' }],
+    args: TCX_ARGS,
     kernelFn: 'tcx_prog_attach', makes: 'bpf(BPF_PROG_ATTACH)', help: 'BPF_PROG_ATTACH on a tcx list: owned by no fd, it stays until BPF_PROG_DETACH or the device goes.',
     name: () => 'Attach to the device with BPF_PROG_ATTACH (tcx)',
     disabled: (s, a) => needProcess(s, a) ?? (Number.isInteger(num(a, 'prog')) && Number.isInteger(num(a, 'ifindex')) ? null : 'Choose a program fd and a device'),
     command: (a) => bpf(a, 'BPF_PROG_ATTACH', { target_ifindex: num(a, 'ifindex'), attach_bpf_fd: num(a, 'prog'), attach_type: str(a, 'attach_type') }) },
   { id: 'attach.tcx_prog_detach', label: 'BPF_PROG_DETACH', panel: 'attach',
-    args: [PID, { name: 'prog', label: 'Program fd', type: 'fd' }, { name: 'ifindex', label: 'Device', type: 'choice' }, { name: 'attach_type', label: 'Direction', type: 'choice' }],
+    args: TCX_ARGS,
     kernelFn: 'tcx_prog_detach', makes: 'bpf(BPF_PROG_DETACH)', help: 'Detach this program’s BPF_PROG_ATTACH entry from the tcx list (EBUSY if a link owns it).',
     name: () => 'Detach from the device (BPF_PROG_DETACH, tcx)',
     disabled: (s, a) => needProcess(s, a) ?? (Number.isInteger(num(a, 'ifindex')) ? null : 'Choose a device'),
